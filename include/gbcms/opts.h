@@ -1,0 +1,68 @@
+/* gbcms/opts.h -- every option of `gbcms count`, with defaults in one place. */
+#ifndef GBCMS_OPTS_H
+#define GBCMS_OPTS_H
+
+#include <stddef.h>
+
+typedef enum {
+    GBCMS_FORMAT_AUTO = 0,  /* VCF for VCF input, fillout for MAF input */
+    GBCMS_FORMAT_VCF,
+    GBCMS_FORMAT_FILLOUT,
+    GBCMS_FORMAT_MAF,
+    GBCMS_FORMAT_TSV
+} gbcms_format_t;
+
+/* One --bam argument.  name is NULL when the sample name is to be taken
+ * from the BAM (@RG SM, else the file name). */
+typedef struct {
+    char *name;
+    char *path;
+} gbcms_bam_arg_t;
+
+typedef struct {
+    char *fasta;                 /* --fasta, may be NULL for VCF input */
+    gbcms_bam_arg_t *bams;       /* --bam and --bam_fof, command-line order */
+    int n_bams, m_bams;
+    char **variant_files;        /* --vcf or --maf files */
+    int n_variant_files;
+    int input_is_maf;            /* 1: --maf, 0: --vcf */
+    char *output;                /* NULL or "-": standard output */
+    gbcms_format_t format;
+    int threads;                 /* total worker threads; 0 = all CPUs */
+    int min_mapq;                /* --maq */
+    int min_baseq;               /* --baq */
+    int filter_duplicate;
+    int filter_improper_pair;
+    int filter_qc_failed;
+    int filter_indel;
+    int filter_non_primary;
+    int positive_count;
+    int negative_count;
+    int fragment_count;
+    int fragment_fractional_weight;
+    int generic_counting;
+    int suppress_warning;        /* warnings printed per kind */
+    int max_block_size;
+    int max_block_dist;
+    int quiet;
+    char *command_line;          /* for provenance lines in the output */
+} gbcms_opts_t;
+
+/* Set every option to its default.  Owns nothing yet. */
+void gbcms_opts_init(gbcms_opts_t *o);
+
+/* Check values and combinations.  Logs one error and returns -1 when the
+ * options are unusable (a usage error), 0 otherwise.  Resolves the
+ * automatic --format and --threads 0. */
+int gbcms_opts_check(gbcms_opts_t *o);
+
+/* Free every string the options own (all char * fields and the arrays). */
+void gbcms_opts_destroy(gbcms_opts_t *o);
+
+/* Append a --bam argument; the strings are copied.  Returns 0 or -1. */
+int gbcms_opts_add_bam(gbcms_opts_t *o, const char *name, const char *path);
+
+/* Append a variant file (copied).  Returns 0 or -1. */
+int gbcms_opts_add_variant_file(gbcms_opts_t *o, const char *path);
+
+#endif

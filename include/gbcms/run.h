@@ -1,0 +1,16 @@
+/* gbcms/run.h -- run `gbcms count` from checked options. */
+#ifndef GBCMS_RUN_H
+#define GBCMS_RUN_H
+
+#include "gbcms/opts.h"
+
+/* Exit statuses of the program. */
+enum { GBCMS_EXIT_OK = 0, GBCMS_EXIT_DATA = 1, GBCMS_EXIT_USAGE = 2 };
+
+/* Count every variant in every BAM and write the output.  The options
+ * must have passed gbcms_opts_check().  Returns GBCMS_EXIT_OK, or
+ * GBCMS_EXIT_DATA after logging an error (no output file is left behind).
+ * The options are not modified beyond what check already did. */
+int gbcms_run(gbcms_opts_t *o);
+
+#endif

@@ -1,0 +1,74 @@
+/* gbcms/variants.h -- the variants to count, loaded from VCF/BCF or MAF,
+ * sorted and cut into blocks. */
+#ifndef GBCMS_VARIANTS_H
+#define GBCMS_VARIANTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <htslib/sam.h>
+#include "gbcms/opts.h"
+
+typedef enum {
+    GBCMS_SNV = 0,
+    GBCMS_MNV,
+    GBCMS_INS,
+    GBCMS_DEL
+} gbcms_vtype_t;
+
+typedef struct {
+    int32_t tid;            /* contig index in the first BAM's header */
+    int64_t pos;            /* 0-based position p (VCF POS - 1) */
+    char *ref, *alt;        /* upper-case alleles used for counting */
+    int ref_len, alt_len;
+    gbcms_vtype_t type;
+    char ref_next;          /* reference base at p+1, upper case; 0 if unknown */
+    int64_t last_start;     /* largest read start the variant considers */
+    size_t input_order;     /* record number across the input files */
+    size_t primary;         /* sorted index of the identical variant that is counted */
+    /* Output only: text as given in the input. */
+    char *out_ref, *out_alt, *id;
+    long maf_row;           /* row in the MAF table, or -1 */
+} gbcms_variant_t;
+
+/* A MAF file kept for output: header columns and the split rows. */
+typedef struct {
+    char **cols;
+    int n_cols;
+    char ***rows;           /* rows[i][j]: column j of data row i ("" if short) */
+    size_t n_rows, m_rows;
+} gbcms_maf_table_t;
+
+typedef struct {
+    size_t begin, end;      /* [begin, end) in the sorted variant array */
+} gbcms_block_t;
+
+typedef struct {
+    gbcms_variant_t *v;     /* sorted by (tid, pos), stable */
+    size_t n, m;
+    gbcms_block_t *blocks;
+    size_t n_blocks;
+    gbcms_maf_table_t maf;
+    const sam_hdr_t *hdr;   /* contig names; borrowed from the caller */
+} gbcms_variants_t;
+
+/* Load every variant file of the options.  hdr (the first BAM's header)
+ * gives contig order and is borrowed for the life of vs.  fai may be NULL
+ * for VCF input.  Sorts, marks identical records and cuts blocks.
+ * Returns 0, or -1 after logging an error; vs must be destroyed either way.
+ */
+struct faidx_t;
+int gbcms_variants_load(gbcms_variants_t *vs, const gbcms_opts_t *o,
+                        const sam_hdr_t *hdr, const struct faidx_t *fai)
+    __attribute__((warn_unused_result));
+
+/* Set the type and the read-start bound of one variant from its alleles.
+ * generic: --generic-counting. */
+void gbcms_variant_classify(gbcms_variant_t *v, int generic);
+
+/* Sort, link identical records and cut blocks (called by _load). */
+int gbcms_variants_finish(gbcms_variants_t *vs, const gbcms_opts_t *o);
+
+/* Free everything vs owns. */
+void gbcms_variants_destroy(gbcms_variants_t *vs);
+
+#endif

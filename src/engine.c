@@ -1,0 +1,333 @@
+/* The engine: each job streams one BAM region once and compares every read
+ * with the variants of its block that it can touch.  Jobs share nothing
+ * mutable but the per-block completion counters; each job writes only its
+ * own sample's column of its block's counts. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <htslib/sam.h>
+#include "engine.h"
+#include "fragment.h"
+#include "gbcms/log.h"
+#include "pool.h"
+
+typedef struct {
+    samFile **fp;           /* per sample, opened on first use, kept between jobs */
+    sam_hdr_t **hdr;
+    hts_idx_t **idx;
+    bam1_t *b;
+    char *done;             /* per variant of the current block */
+    gbcms_frag_list_t *frag;
+    size_t cap;
+} worker_t;
+
+typedef struct engine_s engine_t;
+
+typedef struct {
+    engine_t *e;
+    size_t block;
+    int sample;
+} job_t;
+
+typedef struct {
+    gbcms_counts_t *counts;
+    job_t *jobs;
+    int remaining;
+} slot_t;
+
+struct engine_s {
+    const gbcms_opts_t *o;
+    gbcms_rules_t rules;
+    const gbcms_variants_t *vs;
+    const gbcms_sample_t *samples;
+    int n_samples;
+    worker_t *workers;
+    int n_workers;
+    slot_t *slots;
+    pthread_mutex_t lock;
+    pthread_cond_t finished;
+    atomic_int error;
+};
+
+static int worker_open(worker_t *w, const engine_t *e, int s)
+{
+    if (w->fp[s]) return 0;
+    const char *path = e->samples[s].path;
+    samFile *fp = sam_open(path, "r");
+    if (!fp) {
+        gbcms_log(GBCMS_LOG_ERROR, "%s: cannot open the BAM/CRAM", path);
+        return -1;
+    }
+    if (e->o->fasta && hts_set_fai_filename(fp, e->o->fasta) < 0) {
+        gbcms_log(GBCMS_LOG_ERROR, "%s: cannot use reference %s", path, e->o->fasta);
+        sam_close(fp);
+        return -1;
+    }
+    /* CRAM: decode only what the counting rules read. */
+    hts_set_opt(fp, CRAM_OPT_REQUIRED_FIELDS, SAM_QNAME | SAM_FLAG | SAM_RNAME | SAM_POS |
+                SAM_MAPQ | SAM_CIGAR | SAM_SEQ | SAM_QUAL);
+    sam_hdr_t *h = sam_hdr_read(fp);
+    hts_idx_t *idx = h ? sam_index_load(fp, path) : NULL;
+    if (!h || !idx) {
+        gbcms_log(GBCMS_LOG_ERROR, h ? "%s: no index found (run 'samtools index %s')" :
+                  "%s: cannot read the header%s", path, h ? path : "");
+        hts_idx_destroy(idx);
+        sam_hdr_destroy(h);
+        sam_close(fp);
+        return -1;
+    }
+    w->fp[s] = fp;
+    w->hdr[s] = h;
+    w->idx[s] = idx;
+    return 0;
+}
+
+static int worker_reserve(worker_t *w, size_t n)
+{
+    if (n <= w->cap) return 0;
+    char *d = realloc(w->done, n);
+    if (!d) return -1;
+    w->done = d;
+    gbcms_frag_list_t *f = realloc(w->frag, n * sizeof *f);
+    if (!f) return -1;
+    memset(f + w->cap, 0, (n - w->cap) * sizeof *f);
+    w->frag = f;
+    w->cap = n;
+    return 0;
+}
+
+static void finish_variant(engine_t *e, worker_t *w, size_t i, const gbcms_variant_t *v,
+                           gbcms_counts_t *c)
+{
+    w->done[i] = 1;
+    if (e->o->fragment_count)
+        gbcms_frag_resolve(&w->frag[i], c, e->o->fragment_fractional_weight,
+                           sam_hdr_tid2name((sam_hdr_t *)e->vs->hdr, v->tid), (long long)v->pos + 1);
+}
+
+/* Count block `bi` in sample `s`: one region query, each read decoded once. */
+static int count_block(engine_t *e, worker_t *w, size_t bi, int s, gbcms_counts_t *counts)
+{
+    const gbcms_block_t *blk = &e->vs->blocks[bi];
+    const gbcms_variant_t *v = e->vs->v + blk->begin;
+    size_t n = blk->end - blk->begin;
+    int ns = e->n_samples;
+    if (worker_open(w, e, s) < 0 || worker_reserve(w, n) < 0) return -1;
+    memset(w->done, 0, n);
+    int64_t beg = v[0].pos, stop = v[0].last_start;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].primary != blk->begin + i) w->done[i] = 1;   /* identical record: counted once */
+        if (v[i].last_start > stop) stop = v[i].last_start;
+    }
+    int32_t tid = e->samples[s].tid_map[v[0].tid];
+    hts_itr_t *itr = sam_itr_queryi(w->idx[s], tid, beg, stop + 1);
+    if (!itr) {
+        gbcms_log(GBCMS_LOG_ERROR, "%s: cannot query %s:%lld-%lld", e->samples[s].path,
+                  sam_hdr_tid2name(w->hdr[s], tid), (long long)beg + 1, (long long)stop + 1);
+        return -1;
+    }
+    bam1_t *b = w->b;
+    size_t first = 0;
+    int r, ret = 0;
+    while (ret == 0 && (r = sam_itr_next(w->fp[s], itr, b)) >= 0) {
+        if (!gbcms_read_passes(b, &e->rules)) continue;
+        int64_t start = b->core.pos;
+        int64_t last = start + bam_cigar2rlen(b->core.n_cigar, bam_get_cigar(b)) - 1;
+        int positive = !(b->core.flag & BAM_FREVERSE);
+        int mate = (b->core.flag & BAM_FREAD1) ? 1 : 2;
+        uint64_t hash = 0;
+        size_t name_len = 0;
+        int hashed = 0;
+        for (size_t i = first; i < n && v[i].pos <= last; i++) {
+            if (w->done[i]) continue;
+            gbcms_counts_t *c = &counts[i * (size_t)ns + (size_t)s];
+            if (v[i].last_start < start) {   /* reads are sorted: none can reach it now */
+                finish_variant(e, w, i, &v[i], c);
+                continue;
+            }
+            gbcms_read_class_t k = gbcms_classify(b, &v[i], &e->rules);
+            if (k == GBCMS_READ_SKIP) continue;
+            gbcms_counts_add(c, k, positive);
+            if (!e->o->fragment_count) continue;
+            if (!hashed) {
+                name_len = strlen(bam_get_qname(b));
+                hash = gbcms_name_hash(bam_get_qname(b), name_len);
+                hashed = 1;
+            }
+            if (gbcms_frag_add(&w->frag[i], bam_get_qname(b), name_len, hash, mate, k) < 0) {
+                gbcms_log(GBCMS_LOG_ERROR, "out of memory");
+                ret = -1;
+                break;
+            }
+        }
+        while (first < n && w->done[first]) first++;
+    }
+    if (ret == 0 && r < -1) {
+        gbcms_log(GBCMS_LOG_ERROR, "%s: read error in %s:%lld-%lld (truncated or corrupt file?)",
+                  e->samples[s].path, sam_hdr_tid2name(w->hdr[s], tid), (long long)beg + 1,
+                  (long long)stop + 1);
+        ret = -1;
+    }
+    hts_itr_destroy(itr);
+    for (size_t i = first; i < n; i++)
+        if (!w->done[i]) finish_variant(e, w, i, &v[i], &counts[i * (size_t)ns + (size_t)s]);
+    if (ret < 0)   /* leave the fragment lists empty for the next job */
+        for (size_t i = 0; i < n; i++) w->frag[i].n = w->frag[i].names_len = 0;
+    return ret;
+}
+
+static void run_job(void *arg, int worker)
+{
+    job_t *j = arg;
+    engine_t *e = j->e;
+    slot_t *sl = &e->slots[j->block];
+    if (!atomic_load(&e->error) &&
+        count_block(e, &e->workers[worker], j->block, j->sample, sl->counts) < 0)
+        atomic_store(&e->error, 1);
+    pthread_mutex_lock(&e->lock);
+    if (--sl->remaining == 0) pthread_cond_broadcast(&e->finished);
+    pthread_mutex_unlock(&e->lock);
+}
+
+static int slot_open(engine_t *e, size_t bi)
+{
+    slot_t *sl = &e->slots[bi];
+    size_t n = e->vs->blocks[bi].end - e->vs->blocks[bi].begin;
+    sl->counts = calloc(n * (size_t)e->n_samples, sizeof *sl->counts);
+    sl->jobs = calloc((size_t)e->n_samples, sizeof *sl->jobs);
+    if (!sl->counts || !sl->jobs) {
+        gbcms_log(GBCMS_LOG_ERROR, "out of memory");
+        return -1;
+    }
+    sl->remaining = e->n_samples;
+    for (int s = 0; s < e->n_samples; s++) sl->jobs[s] = (job_t){ e, bi, s };
+    return 0;
+}
+
+static void slot_close(slot_t *sl)
+{
+    free(sl->counts);
+    free(sl->jobs);
+    sl->counts = NULL;
+    sl->jobs = NULL;
+}
+
+static int workers_init(engine_t *e)
+{
+    e->workers = calloc((size_t)e->n_workers, sizeof *e->workers);
+    if (!e->workers) return -1;
+    for (int i = 0; i < e->n_workers; i++) {
+        worker_t *w = &e->workers[i];
+        w->fp = calloc((size_t)e->n_samples, sizeof *w->fp);
+        w->hdr = calloc((size_t)e->n_samples, sizeof *w->hdr);
+        w->idx = calloc((size_t)e->n_samples, sizeof *w->idx);
+        w->b = bam_init1();
+        if (!w->fp || !w->hdr || !w->idx || !w->b) return -1;
+    }
+    return 0;
+}
+
+static int workers_destroy(engine_t *e)
+{
+    int ret = 0;
+    for (int i = 0; e->workers && i < e->n_workers; i++) {
+        worker_t *w = &e->workers[i];
+        for (int s = 0; w->fp && s < e->n_samples; s++) {
+            if (!w->fp[s]) continue;
+            hts_idx_destroy(w->idx[s]);
+            sam_hdr_destroy(w->hdr[s]);
+            if (sam_close(w->fp[s]) < 0) {
+                gbcms_log(GBCMS_LOG_ERROR, "%s: error closing the file", e->samples[s].path);
+                ret = -1;
+            }
+        }
+        for (size_t k = 0; k < w->cap; k++) gbcms_frag_free(&w->frag[k]);
+        free(w->frag); free(w->done); free(w->fp); free(w->hdr); free(w->idx);
+        if (w->b) bam_destroy1(w->b);
+    }
+    free(e->workers);
+    return ret;
+}
+
+/* One thread: jobs run in order on the calling thread. */
+static int run_inline(engine_t *e, gbcms_block_sink_t sink, void *ctx)
+{
+    for (size_t bi = 0; bi < e->vs->n_blocks; bi++) {
+        if (slot_open(e, bi) < 0) return -1;
+        for (int s = 0; s < e->n_samples; s++)
+            if (count_block(e, &e->workers[0], bi, s, e->slots[bi].counts) < 0) return -1;
+        int r = sink(ctx, bi, e->slots[bi].counts);
+        slot_close(&e->slots[bi]);
+        if (r < 0) return -1;
+    }
+    return 0;
+}
+
+/* Many threads: a window of blocks in flight, written back in order. */
+static int run_pooled(engine_t *e, gbcms_block_sink_t sink, void *ctx)
+{
+    gbcms_pool_t *pool = gbcms_pool_init(e->n_workers);
+    if (!pool) {
+        gbcms_log(GBCMS_LOG_ERROR, "cannot start %d threads", e->n_workers);
+        return -1;
+    }
+    size_t nb = e->vs->n_blocks, window = 2 * (size_t)e->n_workers, next = 0;
+    int ret = 0;
+    for (size_t bi = 0; bi < nb && ret == 0; bi++) {
+        while (next < nb && next < bi + window && ret == 0) {
+            if (slot_open(e, next) < 0) { ret = -1; break; }
+            for (int s = 0; s < e->n_samples && ret == 0; s++)
+                if (gbcms_pool_submit(pool, run_job, &e->slots[next].jobs[s]) < 0) {
+                    /* count the unsubmitted jobs as done so nobody waits for them */
+                    pthread_mutex_lock(&e->lock);
+                    e->slots[next].remaining -= e->n_samples - s;
+                    pthread_mutex_unlock(&e->lock);
+                    gbcms_log(GBCMS_LOG_ERROR, "out of memory");
+                    ret = -1;
+                }
+            next++;
+        }
+        if (ret < 0) break;
+        pthread_mutex_lock(&e->lock);
+        while (e->slots[bi].remaining > 0) pthread_cond_wait(&e->finished, &e->lock);
+        pthread_mutex_unlock(&e->lock);
+        if (atomic_load(&e->error) || sink(ctx, bi, e->slots[bi].counts) < 0) ret = -1;
+        slot_close(&e->slots[bi]);
+    }
+    if (ret < 0) atomic_store(&e->error, 1);   /* queued jobs then return at once */
+    gbcms_pool_destroy(pool);
+    for (size_t bi = 0; bi < next; bi++) slot_close(&e->slots[bi]);
+    return ret;
+}
+
+int gbcms_engine_run(const gbcms_opts_t *o, const gbcms_variants_t *vs,
+                     const gbcms_sample_t *samples, int n_samples,
+                     gbcms_block_sink_t sink, void *ctx)
+{
+    engine_t e;
+    memset(&e, 0, sizeof e);
+    e.o = o;
+    gbcms_rules_from_opts(&e.rules, o);
+    e.vs = vs;
+    e.samples = samples;
+    e.n_samples = n_samples;
+    e.n_workers = o->threads > 1 ? o->threads : 1;
+    atomic_init(&e.error, 0);
+    pthread_mutex_init(&e.lock, NULL);
+    pthread_cond_init(&e.finished, NULL);
+    e.slots = calloc(vs->n_blocks ? vs->n_blocks : 1, sizeof *e.slots);
+    int ret;
+    if (!e.slots || workers_init(&e) < 0) {
+        gbcms_log(GBCMS_LOG_ERROR, "out of memory");
+        ret = -1;
+    } else {
+        ret = e.n_workers > 1 ? run_pooled(&e, sink, ctx) : run_inline(&e, sink, ctx);
+    }
+    if (workers_destroy(&e) < 0) ret = -1;
+    for (size_t bi = 0; e.slots && bi < vs->n_blocks; bi++) slot_close(&e.slots[bi]);
+    free(e.slots);
+    pthread_mutex_destroy(&e.lock);
+    pthread_cond_destroy(&e.finished);
+    return ret;
+}

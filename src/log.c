@@ -1,0 +1,64 @@
+/* The one logger: level filter, "gbcms: level: message", capped warnings. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include "gbcms/log.h"
+
+static gbcms_log_level_t log_max_level = GBCMS_LOG_WARNING;
+static int log_warning_cap = 3;
+static atomic_long warn_counts[GBCMS_WARN_NUM_KINDS];
+
+void gbcms_log_setup(gbcms_log_level_t max_level, int warning_cap)
+{
+    log_max_level = max_level;
+    log_warning_cap = warning_cap;
+}
+
+static void log_v(gbcms_log_level_t level, const char *fmt, va_list ap)
+{
+    static const char *names[] = { "error", "warning", "info" };
+    int saved = errno;
+    char line[4096];
+    int n = snprintf(line, sizeof line, "gbcms: %s: ", names[level]);
+    if (n < 0) n = 0;
+    vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
+    /* Flush stdout first so the two streams interleave sensibly; one
+     * fputs of a whole line keeps concurrent messages from mixing. */
+    fflush(stdout);
+    size_t len = strlen(line);
+    if (len + 1 < sizeof line) { line[len] = '\n'; line[len + 1] = 0; }
+    fputs(line, stderr);
+    errno = saved;
+}
+
+void gbcms_log(gbcms_log_level_t level, const char *fmt, ...)
+{
+    if (level > log_max_level) return;
+    va_list ap;
+    va_start(ap, fmt);
+    log_v(level, fmt, ap);
+    va_end(ap);
+}
+
+void gbcms_warn(gbcms_warn_kind_t kind, const char *fmt, ...)
+{
+    long seen = atomic_fetch_add(&warn_counts[kind], 1);
+    if (GBCMS_LOG_WARNING > log_max_level) return;
+    if (log_warning_cap >= 0 && seen >= log_warning_cap) return;
+    va_list ap;
+    va_start(ap, fmt);
+    log_v(GBCMS_LOG_WARNING, fmt, ap);
+    va_end(ap);
+}
+
+long gbcms_warn_count(gbcms_warn_kind_t kind)
+{
+    return atomic_load(&warn_counts[kind]);
+}
+
+void gbcms_warn_reset(void)
+{
+    for (int i = 0; i < GBCMS_WARN_NUM_KINDS; i++) atomic_store(&warn_counts[i], 0);
+}

@@ -1,0 +1,132 @@
+/* Option defaults (the only place they are set) and their validation. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "gbcms/log.h"
+#include "gbcms/opts.h"
+
+void gbcms_opts_init(gbcms_opts_t *o)
+{
+    memset(o, 0, sizeof *o);
+    o->format = GBCMS_FORMAT_AUTO;
+    o->threads = 1;
+    o->min_mapq = 20;
+    o->min_baseq = 0;
+    o->filter_duplicate = 1;
+    o->filter_improper_pair = 0;
+    o->filter_qc_failed = 0;
+    o->filter_indel = 0;
+    o->filter_non_primary = 0;
+    o->positive_count = 1;
+    o->negative_count = 0;
+    o->fragment_count = 0;
+    o->fragment_fractional_weight = 0;
+    o->generic_counting = 0;
+    o->suppress_warning = 3;
+    o->max_block_size = 10000;
+    o->max_block_dist = 100000;
+    o->quiet = 0;
+}
+
+int gbcms_opts_add_bam(gbcms_opts_t *o, const char *name, const char *path)
+{
+    if (o->n_bams == o->m_bams) {
+        int m = o->m_bams ? 2 * o->m_bams : 8;
+        gbcms_bam_arg_t *nb = realloc(o->bams, (size_t)m * sizeof *nb);
+        if (!nb) return -1;
+        o->bams = nb;
+        o->m_bams = m;
+    }
+    gbcms_bam_arg_t *b = &o->bams[o->n_bams];
+    b->name = name ? strdup(name) : NULL;
+    b->path = strdup(path);
+    if ((name && !b->name) || !b->path) { free(b->name); free(b->path); return -1; }
+    o->n_bams++;
+    return 0;
+}
+
+int gbcms_opts_add_variant_file(gbcms_opts_t *o, const char *path)
+{
+    char **nv = realloc(o->variant_files, (size_t)(o->n_variant_files + 1) * sizeof *nv);
+    if (!nv) return -1;
+    o->variant_files = nv;
+    if (!(nv[o->n_variant_files] = strdup(path))) return -1;
+    o->n_variant_files++;
+    return 0;
+}
+
+static int check_flag(const char *name, int v)
+{
+    if (v == 0 || v == 1) return 0;
+    gbcms_log(GBCMS_LOG_ERROR, "--%s takes 0 or 1, not %d", name, v);
+    return -1;
+}
+
+int gbcms_opts_check(gbcms_opts_t *o)
+{
+    if (o->n_bams == 0) {
+        gbcms_log(GBCMS_LOG_ERROR, "no BAM given: use --bam [NAME:]PATH or --bam_fof FILE");
+        return -1;
+    }
+    if (o->n_variant_files == 0) {
+        gbcms_log(GBCMS_LOG_ERROR, "no variants given: use --vcf FILE or --maf FILE");
+        return -1;
+    }
+    if (o->input_is_maf && !o->fasta) {
+        gbcms_log(GBCMS_LOG_ERROR, "MAF input needs --fasta (to convert '-' alleles)");
+        return -1;
+    }
+    if (o->threads < 0) {
+        gbcms_log(GBCMS_LOG_ERROR, "--threads must be 0 (all CPUs) or more, not %d", o->threads);
+        return -1;
+    }
+    if (o->threads == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        o->threads = n > 0 ? (int)n : 1;
+    }
+    if (o->min_mapq < 0 || o->min_baseq < 0) {
+        gbcms_log(GBCMS_LOG_ERROR, "--maq and --baq must not be negative");
+        return -1;
+    }
+    if (o->max_block_size <= 0 || o->max_block_dist <= 0) {
+        gbcms_log(GBCMS_LOG_ERROR, "--max_block_size and --max_block_dist must be positive");
+        return -1;
+    }
+    if (o->suppress_warning < 0) {
+        gbcms_log(GBCMS_LOG_ERROR, "--suppress_warning must not be negative");
+        return -1;
+    }
+    if (check_flag("filter_duplicate", o->filter_duplicate) ||
+        check_flag("filter_improper_pair", o->filter_improper_pair) ||
+        check_flag("filter_qc_failed", o->filter_qc_failed) ||
+        check_flag("filter_indel", o->filter_indel) ||
+        check_flag("filter_non_primary", o->filter_non_primary) ||
+        check_flag("positive_count", o->positive_count) ||
+        check_flag("negative_count", o->negative_count) ||
+        check_flag("fragment_count", o->fragment_count))
+        return -1;
+    if (o->format == GBCMS_FORMAT_AUTO)
+        o->format = o->input_is_maf ? GBCMS_FORMAT_FILLOUT : GBCMS_FORMAT_VCF;
+    if (!o->input_is_maf && (o->format == GBCMS_FORMAT_FILLOUT || o->format == GBCMS_FORMAT_MAF)) {
+        gbcms_log(GBCMS_LOG_ERROR, "--format %s and --omaf need --maf input",
+                  o->format == GBCMS_FORMAT_MAF ? "maf" : "fillout");
+        return -1;
+    }
+    if (o->output && strcmp(o->output, "-") == 0) {
+        free(o->output);
+        o->output = NULL;
+    }
+    return 0;
+}
+
+void gbcms_opts_destroy(gbcms_opts_t *o)
+{
+    for (int i = 0; i < o->n_bams; i++) { free(o->bams[i].name); free(o->bams[i].path); }
+    free(o->bams);
+    for (int i = 0; i < o->n_variant_files; i++) free(o->variant_files[i]);
+    free(o->variant_files);
+    free(o->fasta);
+    free(o->output);
+    free(o->command_line);
+    memset(o, 0, sizeof *o);
+}

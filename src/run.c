@@ -1,0 +1,164 @@
+/* `gbcms count` from checked options: open the BAMs' headers, load the
+ * variants, open the output, run the engine, commit the output. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <htslib/hts.h>
+#include <htslib/kstring.h>
+#include <htslib/sam.h>
+#include "engine.h"
+#include "fasta.h"
+#include "gbcms/log.h"
+#include "gbcms/run.h"
+#include "outfile.h"
+#include "output.h"
+
+/* File name without directory and without its last extension. */
+static char *name_from_path(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    char *s = strdup(base);
+    if (!s) return NULL;
+    char *dot = strrchr(s, '.');
+    if (dot && dot != s) *dot = 0;
+    return s;
+}
+
+static char *sample_name(const gbcms_bam_arg_t *arg, sam_hdr_t *h)
+{
+    if (arg->name) return strdup(arg->name);
+    kstring_t ks = { 0, 0, NULL };
+    if (sam_hdr_find_tag_pos(h, "RG", 0, "SM", &ks) == 0 && ks.l > 0) return ks.s;
+    free(ks.s);
+    return name_from_path(arg->path);
+}
+
+/* Open each BAM once up front: header, index present, sample name.  The
+ * first header is kept (contig order).  Returns 0 or -1. */
+static int open_samples(const gbcms_opts_t *o, gbcms_sample_t *samples, sam_hdr_t **first)
+{
+    for (int s = 0; s < o->n_bams; s++) {
+        const char *path = o->bams[s].path;
+        gbcms_sample_t *sm = &samples[s];
+        if (access(path, R_OK) != 0) {
+            gbcms_log(GBCMS_LOG_ERROR, "%s: cannot read the BAM/CRAM: %s", path, strerror(errno));
+            return -1;
+        }
+        samFile *fp = sam_open(path, "r");
+        if (!fp) {
+            gbcms_log(GBCMS_LOG_ERROR, "%s: cannot open the BAM/CRAM", path);
+            return -1;
+        }
+        int ret = 0;
+        const htsFormat *fmt = hts_get_format(fp);
+        sam_hdr_t *h = NULL;
+        hts_idx_t *idx = NULL;
+        if (fmt->format != bam && fmt->format != cram && fmt->format != sam) {
+            gbcms_log(GBCMS_LOG_ERROR, "%s: not a BAM, CRAM or SAM file", path);
+            ret = -1;
+        } else if (fmt->format == cram && !o->fasta) {
+            gbcms_log(GBCMS_LOG_ERROR, "%s: CRAM input needs --fasta", path);
+            ret = -1;
+        } else if (!(h = sam_hdr_read(fp))) {
+            gbcms_log(GBCMS_LOG_ERROR, "%s: cannot read the header", path);
+            ret = -1;
+        } else if (!(idx = sam_index_load(fp, path))) {
+            gbcms_log(GBCMS_LOG_ERROR, "%s: no index found (run 'samtools index %s')", path, path);
+            ret = -1;
+        }
+        hts_idx_destroy(idx);
+        if (ret == 0 && !(sm->name = sample_name(&o->bams[s], h))) ret = -1;
+        if (ret == 0 && !(sm->path = strdup(path))) ret = -1;
+        for (int t = 0; ret == 0 && t < s; t++)
+            if (strcmp(samples[t].name, sm->name) == 0) {
+                gbcms_log(GBCMS_LOG_ERROR, "%s and %s both have sample name '%s' (name them with NAME:PATH)",
+                          samples[t].path, path, sm->name);
+                ret = -1;
+            }
+        if (ret == 0 && s == 0) { *first = h; h = NULL; }
+        if (ret == 0) {
+            const sam_hdr_t *ref = *first;
+            int n = sam_hdr_nref(ref);
+            sm->tid_map = malloc((size_t)(n ? n : 1) * sizeof *sm->tid_map);
+            if (!sm->tid_map) ret = -1;
+            for (int t = 0; ret == 0 && t < n; t++)
+                sm->tid_map[t] = s == 0 ? t : sam_hdr_name2tid(h, sam_hdr_tid2name((sam_hdr_t *)ref, t));
+        }
+        sam_hdr_destroy(h);
+        if (sam_close(fp) < 0 && ret == 0) {
+            gbcms_log(GBCMS_LOG_ERROR, "%s: error closing the file", path);
+            ret = -1;
+        }
+        if (ret < 0) return -1;
+    }
+    return 0;
+}
+
+/* Every variant contig must be in every BAM. */
+static int check_contigs(const gbcms_variants_t *vs, const gbcms_sample_t *samples, int n)
+{
+    for (size_t i = 0; i < vs->n; i++) {
+        if (i > 0 && vs->v[i].tid == vs->v[i - 1].tid) continue;
+        for (int s = 0; s < n; s++) {
+            if (samples[s].tid_map[vs->v[i].tid] >= 0) continue;
+            const char *ctg = sam_hdr_tid2name((sam_hdr_t *)vs->hdr, vs->v[i].tid);
+            gbcms_log(GBCMS_LOG_ERROR, "%s: contig '%s' of the variants is not in this file's header",
+                      samples[s].path, ctg);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int gbcms_run(gbcms_opts_t *o)
+{
+    gbcms_log_setup(o->quiet ? GBCMS_LOG_ERROR : GBCMS_LOG_WARNING, o->suppress_warning);
+    hts_set_log_level(HTS_LOG_OFF);   /* htslib's own messages would break one-line errors */
+    int ret = -1, n = o->n_bams;
+    gbcms_sample_t *samples = calloc((size_t)n, sizeof *samples);
+    char **names = calloc((size_t)n, sizeof *names);
+    sam_hdr_t *first = NULL;
+    faidx_t *fai = NULL;
+    gbcms_variants_t vs;
+    memset(&vs, 0, sizeof vs);
+    gbcms_outfile_t of;
+    memset(&of, 0, sizeof of);
+    gbcms_writer_t w;
+    memset(&w, 0, sizeof w);
+    if (!samples || !names) goto done;
+    /* The output location is checked before any work. */
+    if (gbcms_outfile_open(&of, o->output) < 0) goto done;
+    if (open_samples(o, samples, &first) < 0) goto done;
+    if (o->fasta && !(fai = gbcms_fasta_open(o->fasta))) goto done;
+    if (gbcms_variants_load(&vs, o, first, fai) < 0) goto done;
+    if (check_contigs(&vs, samples, n) < 0) goto done;
+    for (int s = 0; s < n; s++) names[s] = samples[s].name;
+    w.fp = of.fp;
+    w.o = o;
+    w.vs = &vs;
+    w.names = names;
+    w.n_samples = n;
+    if (gbcms_writer_header(&w) < 0) goto done;
+    if (gbcms_engine_run(o, &vs, samples, n, gbcms_writer_block, &w) < 0) goto done;
+    if (gbcms_outfile_commit(&of) < 0) goto done;
+    ret = 0;
+    long mism = gbcms_warn_count(GBCMS_WARN_REF_MISMATCH);
+    if (mism > 0)
+        gbcms_log(GBCMS_LOG_WARNING, "%ld variant%s had a REF differing from the FASTA", mism, mism == 1 ? "" : "s");
+done:
+    if (ret < 0) gbcms_outfile_abort(&of);
+    gbcms_writer_destroy(&w);
+    gbcms_variants_destroy(&vs);
+    if (fai) fai_destroy(fai);
+    sam_hdr_destroy(first);
+    for (int s = 0; samples && s < n; s++) {
+        free(samples[s].name);
+        free(samples[s].path);
+        free(samples[s].tid_map);
+    }
+    free(samples);
+    free(names);
+    return ret == 0 ? GBCMS_EXIT_OK : GBCMS_EXIT_DATA;
+}
