@@ -196,7 +196,7 @@ int gbcms_cli_parse(int argc, char **argv, gbcms_opts_t *o)
      * order and are taken here rather than permuted to the end. */
     while (ret == GBCMS_CLI_RUN && (c = getopt_long(argc, argv, "+:f:o:t:hq", long_opts, &idx)) != -1) {
         const char *name = (c == '?' || c == ':') ? NULL : (idx >= 0 ? long_opts[idx].name : NULL);
-        if (c != '?' && c != ':' && c < 256) {
+        if (idx < 0 && c != '?' && c != ':' && c < 256) {
             /* short option: find its long name for messages */
             for (int i = 0; long_opts[i].name; i++)
                 if (long_opts[i].val == c) { name = long_opts[i].name; break; }

@@ -38,6 +38,17 @@ int gbcms_outfile_open(gbcms_outfile_t *of, const char *path)
         of->fp = stdout;
         return 0;
     }
+    struct stat st;
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        /* A link, device or FIFO (/dev/stdout, /dev/full, a pipe) is written
+         * in place: renaming over it would replace the link itself. */
+        of->fp = fopen(path, "w");
+        if (!of->fp) {
+            gbcms_log(GBCMS_LOG_ERROR, "%s: cannot open the output: %s", path, strerror(errno));
+            return -1;
+        }
+        return 0;
+    }
     size_t n = strlen(path) + 32;
     of->path = strdup(path);
     of->tmp = malloc(n);
@@ -78,13 +89,19 @@ int gbcms_outfile_open(gbcms_outfile_t *of, const char *path)
 
 int gbcms_outfile_commit(gbcms_outfile_t *of)
 {
-    const char *name = of->path ? of->path : "standard output";
+    const char *name = of->path ? of->path : "the output";
     if (fflush(of->fp) != 0 || ferror(of->fp)) {
         gbcms_log(GBCMS_LOG_ERROR, "%s: write error: %s", name, strerror(errno));
         gbcms_outfile_abort(of);
         return -1;
     }
-    if (!of->path) return 0;   /* main closes stdout and checks that too */
+    if (of->fp == stdout) return 0;   /* main closes stdout and checks that too */
+    if (!of->path) {
+        int bad = fclose(of->fp) != 0;
+        of->fp = NULL;
+        if (bad) gbcms_log(GBCMS_LOG_ERROR, "output: write error: %s", strerror(errno));
+        return bad ? -1 : 0;
+    }
     FILE *fp = of->fp;
     of->fp = NULL;
     if (fclose(fp) != 0) {
