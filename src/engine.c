@@ -101,9 +101,12 @@ static void finish_variant(engine_t *e, worker_t *w, size_t i, const gbcms_varia
                            gbcms_counts_t *c)
 {
     w->done[i] = 1;
-    if (e->o->fragment_count)
-        gbcms_frag_resolve(&w->frag[i], c, e->o->fragment_fractional_weight,
-                           sam_hdr_tid2name((sam_hdr_t *)e->vs->hdr, v->tid), (long long)v->pos + 1);
+    if (!e->o->fragment_count) return;
+    gbcms_frag_resolve(&w->frag[i], c, e->o->fragment_fractional_weight,
+                       sam_hdr_tid2name((sam_hdr_t *)e->vs->hdr, v->tid), (long long)v->pos + 1);
+    /* Free now: memory then follows the variants in flight, not the
+     * deepest variant each slot of the block has ever held. */
+    gbcms_frag_free(&w->frag[i]);
 }
 
 /* Count block `bi` in sample `s`: one region query, each read decoded once. */
@@ -172,8 +175,6 @@ static int count_block(engine_t *e, worker_t *w, size_t bi, int s, gbcms_counts_
     hts_itr_destroy(itr);
     for (size_t i = first; i < n; i++)
         if (!w->done[i]) finish_variant(e, w, i, &v[i], &counts[i * (size_t)ns + (size_t)s]);
-    if (ret < 0)   /* leave the fragment lists empty for the next job */
-        for (size_t i = 0; i < n; i++) w->frag[i].n = w->frag[i].names_len = 0;
     return ret;
 }
 

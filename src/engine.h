@@ -4,6 +4,7 @@
 #define GBCMS_ENGINE_H
 
 #include <stdint.h>
+#include <htslib/sam.h>
 #include "gbcms/count.h"
 #include "gbcms/opts.h"
 #include "gbcms/variants.h"
@@ -12,6 +13,7 @@ typedef struct {
     char *name;         /* sample name in the output */
     char *path;         /* BAM/CRAM path */
     int32_t *tid_map;   /* variant tid (first BAM's header) -> this file's tid, -1 if absent */
+    sam_hdr_t *hdr;     /* this file's header, as read up front */
 } gbcms_sample_t;
 
 /* Called once per block, in block order, from the calling thread.

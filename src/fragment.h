@@ -31,7 +31,7 @@ uint64_t gbcms_name_hash(const char *s, size_t len);
 int gbcms_frag_add(gbcms_frag_list_t *fl, const char *name, size_t len, uint64_t hash,
                    int mate, gbcms_read_class_t cls);
 
-/* Resolve into c->dpf, c->rdf2, c->adf2 and empty the list (memory kept).
+/* Resolve into c->dpf, c->rdf2, c->adf2 and empty the list.
  * fractional: a fragment with both alleles adds 0.5 to each, else 0.
  * ctg/pos1 name the site in the multi-alignment warning. */
 void gbcms_frag_resolve(gbcms_frag_list_t *fl, gbcms_counts_t *c, int fractional,

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <htslib/hts.h>
 #include <htslib/kstring.h>
@@ -13,6 +14,40 @@
 #include "gbcms/run.h"
 #include "outfile.h"
 #include "output.h"
+
+/* Progress on a terminal: sites written / total, rate and ETA, at most
+ * twice a second.  Wraps the writer as the engine's block sink. */
+typedef struct {
+    gbcms_writer_t *w;
+    const gbcms_variants_t *vs;
+    int enabled, shown;
+    size_t done;
+    double start, last;
+} progress_t;
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int progress_sink(void *ctx, size_t block, const gbcms_counts_t *counts)
+{
+    progress_t *p = ctx;
+    if (gbcms_writer_block(p->w, block, counts) < 0) return -1;
+    if (!p->enabled) return 0;
+    p->done += p->vs->blocks[block].end - p->vs->blocks[block].begin;
+    double t = now_seconds();
+    if (t - p->last < 0.5 && p->done < p->vs->n) return 0;
+    p->last = t;
+    double rate = p->done / (t - p->start + 1e-9);
+    long eta = rate > 0 ? (long)((double)(p->vs->n - p->done) / rate) : 0;
+    fprintf(stderr, "\rgbcms: %zu/%zu sites in %d BAM%s, %.0f sites/s, ETA %ld:%02ld   ", p->done, p->vs->n,
+            p->w->n_samples, p->w->n_samples == 1 ? "" : "s", rate, eta / 60, eta % 60);
+    p->shown = 1;
+    return 0;
+}
 
 /* File name without directory and without its last extension. */
 static char *name_from_path(const char *path)
@@ -77,7 +112,7 @@ static int open_samples(const gbcms_opts_t *o, gbcms_sample_t *samples, sam_hdr_
                           samples[t].path, path, sm->name);
                 ret = -1;
             }
-        if (ret == 0 && s == 0) { *first = h; h = NULL; }
+        if (ret == 0 && s == 0) *first = h;
         if (ret == 0) {
             const sam_hdr_t *ref = *first;
             int n = sam_hdr_nref(ref);
@@ -86,7 +121,7 @@ static int open_samples(const gbcms_opts_t *o, gbcms_sample_t *samples, sam_hdr_
             for (int t = 0; ret == 0 && t < n; t++)
                 sm->tid_map[t] = s == 0 ? t : sam_hdr_name2tid(h, sam_hdr_tid2name((sam_hdr_t *)ref, t));
         }
-        sam_hdr_destroy(h);
+        sm->hdr = h;   /* kept for messages; freed with the samples */
         if (sam_close(fp) < 0 && ret == 0) {
             gbcms_log(GBCMS_LOG_ERROR, "%s: error closing the file", path);
             ret = -1;
@@ -104,8 +139,12 @@ static int check_contigs(const gbcms_variants_t *vs, const gbcms_sample_t *sampl
         for (int s = 0; s < n; s++) {
             if (samples[s].tid_map[vs->v[i].tid] >= 0) continue;
             const char *ctg = sam_hdr_tid2name((sam_hdr_t *)vs->hdr, vs->v[i].tid);
-            gbcms_log(GBCMS_LOG_ERROR, "%s: contig '%s' of the variants is not in this file's header",
-                      samples[s].path, ctg);
+            char other[256];
+            gbcms_contig_other_spelling(ctg, other, sizeof other);
+            int has_other = sam_hdr_name2tid(samples[s].hdr, other) >= 0;
+            gbcms_log(GBCMS_LOG_ERROR, "%s: contig '%s' of the variants is not in this file's header%s%s%s",
+                      samples[s].path, ctg, has_other ? " (it has '" : "", has_other ? other : "",
+                      has_other ? "': 'chr' naming differs)" : "");
             return -1;
         }
     }
@@ -141,7 +180,10 @@ int gbcms_run(gbcms_opts_t *o)
     w.names = names;
     w.n_samples = n;
     if (gbcms_writer_header(&w) < 0) goto done;
-    if (gbcms_engine_run(o, &vs, samples, n, gbcms_writer_block, &w) < 0) goto done;
+    progress_t prog = { &w, &vs, !o->quiet && isatty(STDERR_FILENO), 0, 0, now_seconds(), 0 };
+    int r = gbcms_engine_run(o, &vs, samples, n, progress_sink, &prog);
+    if (prog.shown) fputc('\n', stderr);
+    if (r < 0) goto done;
     if (gbcms_outfile_commit(&of) < 0) goto done;
     ret = 0;
     long mism = gbcms_warn_count(GBCMS_WARN_REF_MISMATCH);
@@ -152,8 +194,8 @@ done:
     gbcms_writer_destroy(&w);
     gbcms_variants_destroy(&vs);
     if (fai) fai_destroy(fai);
-    sam_hdr_destroy(first);
     for (int s = 0; samples && s < n; s++) {
+        sam_hdr_destroy(samples[s].hdr);
         free(samples[s].name);
         free(samples[s].path);
         free(samples[s].tid_map);

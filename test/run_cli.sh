@@ -7,6 +7,7 @@
 #   S|exit|text|cmd       exit code, and stdout contains text
 #   N|exit|text|cmd       exit code, stderr contains text, stdout empty,
 #                         and nothing is left at $TMP/out.*
+#   E|exit|text|cmd       exit code, and stderr contains text (warnings)
 set -u
 GBCMS=$1; SRC=$2; CASES=$3; TABLE=$4
 DATA=$SRC/test-data
@@ -41,6 +42,11 @@ while IFS='|' read -r kind a b c; do
         run "$c"; rc=$?
         if [[ $rc != "$a" ]]; then failed "$c: exit $rc, expected $a"
         elif ! grep -qF -- "$b" "$TMP/stdout"; then failed "$c: stdout lacks '$b'"
+        else pass=$((pass + 1)); fi;;
+    E)
+        run "$c"; rc=$?
+        if [[ $rc != "$a" ]]; then failed "$c: exit $rc, expected $a"
+        elif ! grep -qF -- "$b" "$TMP/stderr"; then failed "$c: stderr lacks '$b': $(head -c 300 "$TMP/stderr")"
         else pass=$((pass + 1)); fi;;
     N)
         rm -f "$TMP"/out.*
