@@ -94,6 +94,10 @@ static int is_file(const char *path)
 static int add_bam_arg(gbcms_opts_t *o, const char *arg)
 {
     const char *colon = strchr(arg, ':');
+    if (!*arg) {
+        gbcms_log(GBCMS_LOG_ERROR, "--bam: empty path");
+        return -1;
+    }
     if (is_file(arg) || !colon) return gbcms_opts_add_bam(o, NULL, arg);
     if (colon == arg || colon[1] == 0) {
         gbcms_log(GBCMS_LOG_ERROR, "--bam '%s': expected [NAME:]PATH", arg);
@@ -120,7 +124,12 @@ static int read_bam_fof(gbcms_opts_t *o, const char *fof)
     int ret = 0;
     while (ret == 0 && (len = getline(&line, &cap, fp)) >= 0) {
         lineno++;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = 0;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' ')) line[--len] = 0;
+        if (strlen(line) != (size_t)len) {
+            gbcms_log(GBCMS_LOG_ERROR, "%s:%ld: a NUL byte in the line (not a text file?)", fof, lineno);
+            ret = GBCMS_CLI_DATA;
+            break;
+        }
         if (len == 0 || line[0] == '#') continue;
         char *tab = strchr(line, '\t');
         if (tab) {

@@ -9,6 +9,12 @@
 static gbcms_log_level_t log_max_level = GBCMS_LOG_WARNING;
 static int log_warning_cap = 3;
 static atomic_long warn_counts[GBCMS_WARN_NUM_KINDS];
+static int log_silent;
+
+void gbcms_log_set_silent(int silent)
+{
+    log_silent = silent;
+}
 
 void gbcms_log_setup(gbcms_log_level_t max_level, int warning_cap)
 {
@@ -19,6 +25,7 @@ void gbcms_log_setup(gbcms_log_level_t max_level, int warning_cap)
 static void log_v(gbcms_log_level_t level, const char *fmt, va_list ap)
 {
     static const char *names[] = { "error", "warning", "info" };
+    if (log_silent) return;
     int saved = errno;
     char line[4096];
     int n = snprintf(line, sizeof line, "gbcms: %s: ", names[level]);

@@ -258,7 +258,9 @@ static int load_vcf(gbcms_variants_t *vs, const gbcms_opts_t *o, const char *fil
     int ret;
     if (fmt->format == bcf) ret = load_bcf(vs, o, fp, file, fai);
     else if (fmt->category == sequence_data || fmt->format == bam || fmt->format == cram) {
-        gbcms_log(GBCMS_LOG_ERROR, "%s: this is %s, not a VCF", file, hts_format_description(fmt));
+        char *desc = hts_format_description(fmt);   /* malloc'd by htslib */
+        gbcms_log(GBCMS_LOG_ERROR, "%s: this is %s, not a VCF", file, desc ? desc : "another format");
+        free(desc);
         ret = -1;
     } else ret = load_vcf_text(vs, o, fp, file, fai);
     if (hts_close(fp) < 0 && ret == 0) {

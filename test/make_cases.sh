@@ -18,4 +18,8 @@ printf 'not a bam\n' > "$out/notbam.bam"
 size=$(wc -c < "$out/fragments.bam")
 head -c $((size - 40)) "$out/fragments.bam" > "$out/truncated.bam"
 samtools index "$out/fragments.bam" -o "$out/truncated.bam.bai"
+# a bgzipped VCF cut short
+bcftools view --no-version -Oz -o "$out/variants.vcf.gz" "$src/test-data/sim/variants.vcf"
+size=$(wc -c < "$out/variants.vcf.gz")
+head -c $((size - 40)) "$out/variants.vcf.gz" > "$out/truncated.vcf.gz"
 ln -sf "$gbcms" "$out/GetBaseCountsMultiSample"

@@ -28,6 +28,9 @@ typedef enum {
  * means no cap).  Call before any thread starts. */
 void gbcms_log_setup(gbcms_log_level_t max_level, int warning_cap);
 
+/* Drop every message, errors included (fuzzers); counting goes on. */
+void gbcms_log_set_silent(int silent);
+
 /* Print one message.  Flushes stdout first and preserves errno. */
 void gbcms_log(gbcms_log_level_t level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
