@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <htslib/sam.h>
+#include <htslib/thread_pool.h>
 #include "engine.h"
 #include "fragment.h"
 #include "gbcms/log.h"
@@ -44,6 +45,7 @@ struct engine_s {
     int n_samples;
     worker_t *workers;
     int n_workers;
+    htsThreadPool hts_pool;     /* BGZF decompression threads shared by all files */
     slot_t *slots;
     pthread_mutex_t lock;
     pthread_cond_t finished;
@@ -61,6 +63,11 @@ static int worker_open(worker_t *w, const engine_t *e, int s)
     }
     if (e->o->fasta && hts_set_fai_filename(fp, e->o->fasta) < 0) {
         gbcms_log(GBCMS_LOG_ERROR, "%s: cannot use reference %s", path, e->o->fasta);
+        sam_close(fp);
+        return -1;
+    }
+    if (e->hts_pool.pool && hts_set_opt(fp, HTS_OPT_THREAD_POOL, &e->hts_pool) < 0) {
+        gbcms_log(GBCMS_LOG_ERROR, "%s: cannot attach the decompression threads", path);
         sam_close(fp);
         return -1;
     }
@@ -313,7 +320,15 @@ int gbcms_engine_run(const gbcms_opts_t *o, const gbcms_variants_t *vs,
     e.vs = vs;
     e.samples = samples;
     e.n_samples = n_samples;
-    e.n_workers = o->threads > 1 ? o->threads : 1;
+    /* Threads go to counting jobs first, as many as can run at once; any
+     * left over decompress BGZF for all files, so the total is --threads. */
+    size_t n_jobs = vs->n_blocks * (size_t)n_samples;
+    int threads = o->threads > 1 ? o->threads : 1;
+    e.n_workers = n_jobs < (size_t)threads ? (n_jobs > 0 ? (int)n_jobs : 1) : threads;
+    if (threads > e.n_workers && !(e.hts_pool.pool = hts_tpool_init(threads - e.n_workers))) {
+        gbcms_log(GBCMS_LOG_ERROR, "cannot start %d decompression threads", threads - e.n_workers);
+        return -1;
+    }
     atomic_init(&e.error, 0);
     pthread_mutex_init(&e.lock, NULL);
     pthread_cond_init(&e.finished, NULL);
@@ -326,6 +341,7 @@ int gbcms_engine_run(const gbcms_opts_t *o, const gbcms_variants_t *vs,
         ret = e.n_workers > 1 ? run_pooled(&e, sink, ctx) : run_inline(&e, sink, ctx);
     }
     if (workers_destroy(&e) < 0) ret = -1;
+    if (e.hts_pool.pool) hts_tpool_destroy(e.hts_pool.pool);
     for (size_t bi = 0; e.slots && bi < vs->n_blocks; bi++) slot_close(&e.slots[bi]);
     free(e.slots);
     pthread_mutex_destroy(&e.lock);
