@@ -116,21 +116,35 @@ static void finish_variant(engine_t *e, worker_t *w, size_t i, const gbcms_varia
     gbcms_frag_free(&w->frag[i]);
 }
 
-/* Count block `bi` in sample `s`: one region query, each read decoded once. */
-static int count_block(engine_t *e, worker_t *w, size_t bi, int s, gbcms_counts_t *counts)
+/* Reading through a gap costs decoding its reads; a fresh index query
+ * costs about one BGZF block (~64 KB, a few hundred reads).  A gap holding
+ * more reads than this, by the index's reads-per-bp, gets its own query.
+ * GBCMS_SEEK_READS overrides it (tests use 0 to split at every gap). */
+#define GBCMS_SEEK_READS 512.0
+
+static double seek_gap_bp(const worker_t *w, int s, int32_t tid)
 {
-    const gbcms_block_t *blk = &e->vs->blocks[bi];
-    const gbcms_variant_t *v = e->vs->v + blk->begin;
-    size_t n = blk->end - blk->begin;
-    int ns = e->n_samples;
-    if (worker_open(w, e, s) < 0 || worker_reserve(w, n) < 0) return -1;
-    memset(w->done, 0, n);
-    int64_t beg = v[0].pos, stop = v[0].last_start;
-    for (size_t i = 0; i < n; i++) {
-        if (v[i].primary != blk->begin + i) w->done[i] = 1;   /* identical record: counted once */
-        if (v[i].last_start > stop) stop = v[i].last_start;
+    static double seek_reads = -1;
+    if (seek_reads < 0) {
+        const char *env = getenv("GBCMS_SEEK_READS");
+        seek_reads = env ? atof(env) : GBCMS_SEEK_READS;
     }
-    int32_t tid = e->samples[s].tid_map[v[0].tid];
+    uint64_t mapped = 0, unmapped = 0;
+    hts_pos_t len = sam_hdr_tid2len(w->hdr[s], tid);
+    if (hts_idx_get_stat(w->idx[s], tid, &mapped, &unmapped) < 0 || mapped == 0 || len <= 0)
+        return 1e18;   /* no statistics: read the block through */
+    return seek_reads / ((double)mapped / (double)len);
+}
+
+/* Variants [i0, i1) of the block, one region query: each read is decoded
+ * once and compared with the variants it can reach. */
+static int count_run(engine_t *e, worker_t *w, int s, int32_t tid, const gbcms_variant_t *v,
+                     size_t i0, size_t i1, gbcms_counts_t *counts)
+{
+    int ns = e->n_samples;
+    int64_t beg = v[i0].pos, stop = v[i0].last_start;
+    for (size_t i = i0; i < i1; i++)
+        if (v[i].last_start > stop) stop = v[i].last_start;
     hts_itr_t *itr = sam_itr_queryi(w->idx[s], tid, beg, stop + 1);
     if (!itr) {
         gbcms_log(GBCMS_LOG_ERROR, "%s: cannot query %s:%lld-%lld", e->samples[s].path,
@@ -138,7 +152,7 @@ static int count_block(engine_t *e, worker_t *w, size_t bi, int s, gbcms_counts_
         return -1;
     }
     bam1_t *b = w->b;
-    size_t first = 0;
+    size_t first = i0;
     int r, ret = 0;
     while (ret == 0 && (r = sam_itr_next(w->fp[s], itr, b)) >= 0) {
         if (!gbcms_read_passes(b, &e->rules)) continue;
@@ -149,7 +163,7 @@ static int count_block(engine_t *e, worker_t *w, size_t bi, int s, gbcms_counts_
         uint64_t hash = 0;
         size_t name_len = 0;
         int hashed = 0;
-        for (size_t i = first; i < n && v[i].pos <= last; i++) {
+        for (size_t i = first; i < i1 && v[i].pos <= last; i++) {
             if (w->done[i]) continue;
             gbcms_counts_t *c = &counts[i * (size_t)ns + (size_t)s];
             if (v[i].last_start < start) {   /* reads are sorted: none can reach it now */
@@ -171,7 +185,7 @@ static int count_block(engine_t *e, worker_t *w, size_t bi, int s, gbcms_counts_
                 break;
             }
         }
-        while (first < n && w->done[first]) first++;
+        while (first < i1 && w->done[first]) first++;
     }
     if (ret == 0 && r < -1) {
         gbcms_log(GBCMS_LOG_ERROR, "%s: read error in %s:%lld-%lld (truncated or corrupt file?)",
@@ -180,9 +194,34 @@ static int count_block(engine_t *e, worker_t *w, size_t bi, int s, gbcms_counts_
         ret = -1;
     }
     hts_itr_destroy(itr);
-    for (size_t i = first; i < n; i++)
+    for (size_t i = first; i < i1; i++)
         if (!w->done[i]) finish_variant(e, w, i, &v[i], &counts[i * (size_t)ns + (size_t)s]);
     return ret;
+}
+
+/* Count block `bi` in sample `s`: the block is read through in runs of
+ * variants close enough that reading the gap is cheaper than a seek. */
+static int count_block(engine_t *e, worker_t *w, size_t bi, int s, gbcms_counts_t *counts)
+{
+    const gbcms_block_t *blk = &e->vs->blocks[bi];
+    const gbcms_variant_t *v = e->vs->v + blk->begin;
+    size_t n = blk->end - blk->begin;
+    if (worker_open(w, e, s) < 0 || worker_reserve(w, n) < 0) return -1;
+    for (size_t i = 0; i < n; i++)   /* identical records are counted once */
+        w->done[i] = v[i].primary != blk->begin + i;
+    int32_t tid = e->samples[s].tid_map[v[0].tid];
+    double gap = seek_gap_bp(w, s, tid);
+    size_t i0 = 0;
+    int64_t reach = v[0].last_start;
+    for (size_t i = 1; i <= n; i++) {
+        if (i < n && (double)(v[i].pos - reach) <= gap) {
+            if (v[i].last_start > reach) reach = v[i].last_start;
+            continue;
+        }
+        if (count_run(e, w, s, tid, v, i0, i, counts) < 0) return -1;
+        if (i < n) { i0 = i; reach = v[i].last_start; }
+    }
+    return 0;
 }
 
 static void run_job(void *arg, int worker)
