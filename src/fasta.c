@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <htslib/sam.h>
 #include "fasta.h"
 #include "gbcms/log.h"
 
@@ -31,10 +32,25 @@ char *gbcms_fasta_fetch(const faidx_t *fai, const char *ctg, int64_t beg, int64_
     return s;
 }
 
-void gbcms_contig_other_spelling(const char *name, char *buf, size_t n)
+int gbcms_hdr_has_contig(const void *hdr, const char *name)
 {
-    if (strcmp(name, "chrM") == 0) snprintf(buf, n, "MT");
-    else if (strcmp(name, "MT") == 0) snprintf(buf, n, "chrM");
-    else if (strncmp(name, "chr", 3) == 0) snprintf(buf, n, "%s", name + 3);
-    else snprintf(buf, n, "chr%s", name);
+    return sam_hdr_name2tid((sam_hdr_t *)hdr, name) >= 0;
+}
+
+int gbcms_fai_has_contig(const void *fai, const char *name)
+{
+    return faidx_has_seq(fai, name);
+}
+
+const char *gbcms_contig_hint(const char *name, gbcms_has_contig_fn has, const void *where,
+                              char *buf, size_t n)
+{
+    char other[256];
+    if (strcmp(name, "chrM") == 0) snprintf(other, sizeof other, "MT");
+    else if (strcmp(name, "MT") == 0) snprintf(other, sizeof other, "chrM");
+    else if (strncmp(name, "chr", 3) == 0) snprintf(other, sizeof other, "%s", name + 3);
+    else snprintf(other, sizeof other, "chr%s", name);
+    if (has(where, other)) snprintf(buf, n, " (it has '%s': 'chr' naming differs)", other);
+    else if (n) buf[0] = 0;
+    return buf;
 }

@@ -16,8 +16,15 @@ faidx_t *gbcms_fasta_open(const char *path);
  * or the read fails (nothing logged). */
 char *gbcms_fasta_fetch(const faidx_t *fai, const char *ctg, int64_t beg, int64_t end, int64_t *len);
 
-/* The other common spelling of a contig name ("chr1" <-> "1",
- * "chrM" <-> "MT"), written into buf. */
-void gbcms_contig_other_spelling(const char *name, char *buf, size_t n);
+/* Does a header (sam_hdr_t) or an index (faidx_t) have this contig? */
+typedef int (*gbcms_has_contig_fn)(const void *where, const char *name);
+int gbcms_hdr_has_contig(const void *hdr, const char *name);
+int gbcms_fai_has_contig(const void *fai, const char *name);
+
+/* For "contig X is not in Y" messages: " (it has 'chrX': 'chr' naming
+ * differs)" when Y has the other common spelling of name ("chr1" <-> "1",
+ * "chrM" <-> "MT"), else "".  Written into buf, which is returned. */
+const char *gbcms_contig_hint(const char *name, gbcms_has_contig_fn has, const void *where,
+                              char *buf, size_t n);
 
 #endif

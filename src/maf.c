@@ -115,11 +115,9 @@ static int convert_alleles(const faidx_t *fai, const char *where, const char *ch
     int64_t len = 0;
     char *b = gbcms_fasta_fetch(fai, chrom, anchor - 1, anchor - 1, &len);
     if (!b || len != 1) {
-        char other[256];
-        gbcms_contig_other_spelling(chrom, other, sizeof other);
-        gbcms_log(GBCMS_LOG_ERROR, "%s: cannot read the base at %s:%lld from the FASTA%s%s%s", where, chrom,
-                  (long long)anchor, faidx_has_seq(fai, other) ? " (it has '" : "",
-                  faidx_has_seq(fai, other) ? other : "", faidx_has_seq(fai, other) ? "')" : "");
+        char hint[300];
+        gbcms_log(GBCMS_LOG_ERROR, "%s: cannot read the base at %s:%lld from the FASTA%s", where, chrom,
+                  (long long)anchor, gbcms_contig_hint(chrom, gbcms_fai_has_contig, fai, hint, sizeof hint));
         free(b);
         return -1;
     }

@@ -139,12 +139,10 @@ static int check_contigs(const gbcms_variants_t *vs, const gbcms_sample_t *sampl
         for (int s = 0; s < n; s++) {
             if (samples[s].tid_map[vs->v[i].tid] >= 0) continue;
             const char *ctg = sam_hdr_tid2name((sam_hdr_t *)vs->hdr, vs->v[i].tid);
-            char other[256];
-            gbcms_contig_other_spelling(ctg, other, sizeof other);
-            int has_other = sam_hdr_name2tid(samples[s].hdr, other) >= 0;
-            gbcms_log(GBCMS_LOG_ERROR, "%s: contig '%s' of the variants is not in this file's header%s%s%s",
-                      samples[s].path, ctg, has_other ? " (it has '" : "", has_other ? other : "",
-                      has_other ? "': 'chr' naming differs)" : "");
+            char hint[300];
+            gbcms_log(GBCMS_LOG_ERROR, "%s: contig '%s' of the variants is not in this file's header%s",
+                      samples[s].path, ctg,
+                      gbcms_contig_hint(ctg, gbcms_hdr_has_contig, samples[s].hdr, hint, sizeof hint));
             return -1;
         }
     }

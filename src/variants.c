@@ -61,12 +61,10 @@ void gbcms_variant_classify(gbcms_variant_t *v, int generic)
 static int contig_missing(const gbcms_variants_t *vs, const faidx_t *fai, const char *where,
                           const char *chrom, const char *what)
 {
-    char other[256];
-    gbcms_contig_other_spelling(chrom, other, sizeof other);
-    int has_other = fai ? faidx_has_seq(fai, other) : sam_hdr_name2tid((sam_hdr_t *)vs->hdr, other) >= 0;
-    gbcms_log(GBCMS_LOG_ERROR, "%s: contig '%s' is not in %s%s%s%s", where, chrom, what,
-              has_other ? " (it has '" : "", has_other ? other : "",
-              has_other ? "': 'chr' naming differs)" : "");
+    char hint[300];
+    gbcms_log(GBCMS_LOG_ERROR, "%s: contig '%s' is not in %s%s", where, chrom, what,
+              fai ? gbcms_contig_hint(chrom, gbcms_fai_has_contig, fai, hint, sizeof hint)
+                  : gbcms_contig_hint(chrom, gbcms_hdr_has_contig, vs->hdr, hint, sizeof hint));
     return -1;
 }
 
