@@ -46,6 +46,7 @@ struct engine_s {
     worker_t *workers;
     int n_workers;
     htsThreadPool hts_pool;     /* BGZF decompression threads shared by all files */
+    double seek_reads;          /* reads a seek is worth; set before threads start */
     slot_t *slots;
     pthread_mutex_t lock;
     pthread_cond_t finished;
@@ -122,18 +123,13 @@ static void finish_variant(engine_t *e, worker_t *w, size_t i, const gbcms_varia
  * GBCMS_SEEK_READS overrides it (tests use 0 to split at every gap). */
 #define GBCMS_SEEK_READS 512.0
 
-static double seek_gap_bp(const worker_t *w, int s, int32_t tid)
+static double seek_gap_bp(const engine_t *e, const worker_t *w, int s, int32_t tid)
 {
-    static double seek_reads = -1;
-    if (seek_reads < 0) {
-        const char *env = getenv("GBCMS_SEEK_READS");
-        seek_reads = env ? atof(env) : GBCMS_SEEK_READS;
-    }
     uint64_t mapped = 0, unmapped = 0;
     hts_pos_t len = sam_hdr_tid2len(w->hdr[s], tid);
     if (hts_idx_get_stat(w->idx[s], tid, &mapped, &unmapped) < 0 || mapped == 0 || len <= 0)
         return 1e18;   /* no statistics: read the block through */
-    return seek_reads / ((double)mapped / (double)len);
+    return e->seek_reads / ((double)mapped / (double)len);
 }
 
 /* Variants [i0, i1) of the block, one region query: each read is decoded
@@ -210,7 +206,7 @@ static int count_block(engine_t *e, worker_t *w, size_t bi, int s, gbcms_counts_
     for (size_t i = 0; i < n; i++)   /* identical records are counted once */
         w->done[i] = v[i].primary != blk->begin + i;
     int32_t tid = e->samples[s].tid_map[v[0].tid];
-    double gap = seek_gap_bp(w, s, tid);
+    double gap = seek_gap_bp(e, w, s, tid);
     size_t i0 = 0;
     int64_t reach = v[0].last_start;
     for (size_t i = 1; i <= n; i++) {
@@ -359,6 +355,8 @@ int gbcms_engine_run(const gbcms_opts_t *o, const gbcms_variants_t *vs,
     e.vs = vs;
     e.samples = samples;
     e.n_samples = n_samples;
+    const char *seek_env = getenv("GBCMS_SEEK_READS");
+    e.seek_reads = seek_env ? atof(seek_env) : GBCMS_SEEK_READS;
     /* Threads go to counting jobs first, as many as can run at once; any
      * left over decompress BGZF for all files, so the total is --threads. */
     size_t n_jobs = vs->n_blocks * (size_t)n_samples;
