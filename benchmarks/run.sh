@@ -51,8 +51,8 @@ measure "decode floor, xargs -P2" sh -c 'printf "%s\n" "$@" | xargs -P2 -n1 samt
 # peers (1 thread: none of them splits work across threads)
 measure "samtools mpileup -l sites" samtools mpileup -B -Q 0 -q 20 -l "$TMP/sites.pos" -f "$REF" "${BAMS[@]}"
 measure "bcftools mpileup -T sites" bcftools mpileup -a AD,ADF,ADR -B -Q 0 -q 20 -T "$TMP/sites.vcf.gz" -f "$REF" "${BAMS[@]}"
-measure "alleleCounter, sequential" sh -c 'for b in "${@:2}"; do alleleCounter -l "$1" -b "$b" -o /dev/stdout -m 0 -q 20; done' sh "$TMP/snv.loci" "${BAMS[@]}"
-measure "alleleCounter, xargs -P2" sh -c 'printf "%s\n" "${@:2}" | xargs -P2 -I{} alleleCounter -l "$1" -b {} -o /dev/stdout -m 0 -q 20' sh "$TMP/snv.loci" "${BAMS[@]}"
+measure "alleleCounter, sequential" bash -c 'for b in "${@:2}"; do alleleCounter -l "$1" -b "$b" -o /dev/stdout -m 0 -q 20; done' bash "$TMP/snv.loci" "${BAMS[@]}"
+measure "alleleCounter, xargs -P2" bash -c 'printf "%s\n" "${@:2}" | xargs -P2 -I{} alleleCounter -l "$1" -b {}  -o /dev/stdout -m 0 -q 20' bash "$TMP/snv.loci" "${BAMS[@]}"
 # scaling: threads (4 BAMs) and number of BAMs (2 threads)
 for t in 1 2 4; do
     measure "scaling t$t" "$GBCMS" count --fasta "$REF" --vcf "$W/sites.vcf" --bam "${BAMS[@]}" -t $t -o /dev/null

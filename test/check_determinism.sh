@@ -21,11 +21,11 @@ for t in 1 2 7; do
 done
 # Seek-or-read-through rule forced both ways: a query per variant, one per block
 for seek in 0 1e12; do
-    GBCMS_SEEK_READS=$seek "$GBCMS" count "${args[@]}" --bam "$SIM/tumor.bam" "$SIM/normal.bam" -t 2 -o "$WORK/det.vcf"
+    GBCMS_SEEK_GAP=$seek "$GBCMS" count "${args[@]}" --bam "$SIM/tumor.bam" "$SIM/normal.bam" -t 2 -o "$WORK/det.vcf"
     if cmp -s <(grep -v '^##gbcms_command' "$WORK/det.ref.vcf") <(grep -v '^##gbcms_command' "$WORK/det.vcf"); then
         pass=$((pass + 1))
     else
-        echo "FAIL GBCMS_SEEK_READS=$seek differs"; fail=$((fail + 1))
+        echo "FAIL GBCMS_SEEK_GAP=$seek differs"; fail=$((fail + 1))
     fi
 done
 # BAM order: the same rows once sorted
