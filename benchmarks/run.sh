@@ -36,7 +36,7 @@ measure() {
         walls+=("$e"); cpus+=("$(echo "$u + $s" | bc)"); rsss+=("$m")
     done
     WALL[$name]=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    CPU[$name]=$(printf '%s\n' "${cpus[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    CPU[$name]=$(printf '%s\n' "${cpus[@]}" | sort -g | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]}')
     RSS[$name]=$(printf '%s\n' "${rsss[@]}" | sort -g | awk '{a[NR]=$1} END {printf "%.0f", a[int((NR+1)/2)]/1024}')
     printf '%-34s wall %7s  cpu %7s  rss %6s MB\n' "$name" "${WALL[$name]}" "${CPU[$name]}" "${RSS[$name]}" >&2
 }
@@ -60,6 +60,12 @@ done
 for n in 1 2 3 4; do
     measure "bams $n" "$GBCMS" count --fasta "$REF" --vcf "$W/sites.vcf" --bam "${BAMS[@]:0:$n}" -t 2 -o /dev/null
 done
+# seek or read through: the rule against reading whole blocks through
+awk 'NR % 300 == 0' <(grep -v '^#' "$W/sites.vcf") | cat <(grep '^#' "$W/sites.vcf") - > "$TMP/sparse.vcf"
+measure "sparse sites, seek rule" "$GBCMS" count --fasta "$REF" --vcf "$TMP/sparse.vcf" --bam "${BAMS[@]}" -o /dev/null
+measure "sparse sites, read through" env GBCMS_SEEK_GAP=1e12 "$GBCMS" count --fasta "$REF" --vcf "$TMP/sparse.vcf" --bam "${BAMS[@]}" -o /dev/null
+measure "panel 2000x, seek rule" "$GBCMS" count --fasta "$REF" --vcf "$P/sites.vcf" --bam "$P/tumor_2000x.bam" -o /dev/null
+measure "panel 2000x, read through" env GBCMS_SEEK_GAP=1e12 "$GBCMS" count --fasta "$REF" --vcf "$P/sites.vcf" --bam "$P/tumor_2000x.bam" -o /dev/null
 # memory against depth: the panel at 500x and 2000x
 for d in 500x 2000x; do
     measure "panel $d" "$GBCMS" count --fasta "$REF" --vcf "$P/sites.vcf" --bam "$P/tumor_$d.bam" -t 2 --fragment-count -o /dev/null
@@ -73,7 +79,7 @@ gnuplot <<GP
 set terminal pngcairo size 640,400
 set grid
 set output "$here/threads.png"
-set title "gbcms, 4 BAMs (60x, 3 Mb, 10,000 sites): wall time vs --threads (2-core machine)"
+set title "gbcms, 4 BAMs, 10,000 sites: wall time vs --threads (2 cores)"
 set xlabel "--threads"; set ylabel "wall seconds (median of $RUNS)"; set xtics (1,2,4); set yrange [0:*]
 plot "$TMP/threads.dat" using 1:2 with linespoints lw 2 pt 7 title "gbcms"
 set output "$here/bams.png"
@@ -125,6 +131,13 @@ echo "| --- | --- | --- | --- |"
 for n in 1 2 3 4; do echo "| $n | ${WALL[bams $n]} | ${CPU[bams $n]} | ${RSS[bams $n]} |"; done
 echo
 echo "![time vs threads](threads.png) ![time vs BAMs](bams.png)"
+echo
+echo "## Seek or read through (1 thread)"
+echo
+echo "| sites | seek rule wall s | whole blocks read through wall s |"
+echo "| --- | --- | --- |"
+echo "| every 300th WGS site (~90 kb apart), 4 BAMs | ${WALL[sparse sites, seek rule]} | ${WALL[sparse sites, read through]} |"
+echo "| panel, 900 sites in 300 targets, 2000x | ${WALL[panel 2000x, seek rule]} | ${WALL[panel 2000x, read through]} |"
 echo
 echo "## Memory against depth (panel, --threads 2 --fragment-count)"
 echo
