@@ -140,15 +140,14 @@ static double seek_gap_bp(const engine_t *e, const worker_t *w, int s, int32_t t
     return by_reads > GBCMS_SEEK_WINDOW ? by_reads : GBCMS_SEEK_WINDOW;
 }
 
-/* Variants [i0, i1) of the block, one region query: each read is decoded
- * once and compared with the variants it can reach. */
+/* Variants [i0, i1) of the block, one region query from the first one's
+ * position to stop, the largest read start any of them considers: each read
+ * is decoded once and compared with the variants it can reach. */
 static int count_run(engine_t *e, worker_t *w, int s, int32_t tid, const gbcms_variant_t *v,
-                     size_t i0, size_t i1, gbcms_counts_t *counts)
+                     size_t i0, size_t i1, int64_t stop, gbcms_counts_t *counts)
 {
     int ns = e->n_samples;
-    int64_t beg = v[i0].pos, stop = v[i0].last_start;
-    for (size_t i = i0; i < i1; i++)
-        if (v[i].last_start > stop) stop = v[i].last_start;
+    int64_t beg = v[i0].pos;
     hts_itr_t *itr = sam_itr_queryi(w->idx[s], tid, beg, stop + 1);
     if (!itr) {
         gbcms_log(GBCMS_LOG_ERROR, "%s: cannot query %s:%lld-%lld", e->samples[s].path,
@@ -222,7 +221,7 @@ static int count_block(engine_t *e, worker_t *w, size_t bi, int s, gbcms_counts_
             if (v[i].last_start > reach) reach = v[i].last_start;
             continue;
         }
-        if (count_run(e, w, s, tid, v, i0, i, counts) < 0) return -1;
+        if (count_run(e, w, s, tid, v, i0, i, reach, counts) < 0) return -1;
         if (i < n) { i0 = i; reach = v[i].last_start; }
     }
     return 0;

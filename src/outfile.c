@@ -96,12 +96,6 @@ int gbcms_outfile_commit(gbcms_outfile_t *of)
         return -1;
     }
     if (of->fp == stdout) return 0;   /* main closes stdout and checks that too */
-    if (!of->path) {
-        int bad = fclose(of->fp) != 0;
-        of->fp = NULL;
-        if (bad) gbcms_log(GBCMS_LOG_ERROR, "output: write error: %s", strerror(errno));
-        return bad ? -1 : 0;
-    }
     FILE *fp = of->fp;
     of->fp = NULL;
     if (fclose(fp) != 0) {
@@ -109,6 +103,7 @@ int gbcms_outfile_commit(gbcms_outfile_t *of)
         gbcms_outfile_abort(of);
         return -1;
     }
+    if (!of->path) return 0;   /* a link, device or FIFO, written in place */
     if (rename(of->tmp, of->path) != 0) {
         gbcms_log(GBCMS_LOG_ERROR, "%s: cannot rename %s into place: %s", name, of->tmp, strerror(errno));
         gbcms_outfile_abort(of);

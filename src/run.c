@@ -71,8 +71,8 @@ static char *sample_name(const gbcms_bam_arg_t *arg, sam_hdr_t *h)
 }
 
 /* Open each BAM once up front: header, index present, sample name.  The
- * first header is kept (contig order).  Returns 0 or -1. */
-static int open_samples(const gbcms_opts_t *o, gbcms_sample_t *samples, sam_hdr_t **first)
+ * headers are kept; the first one gives the contig order.  Returns 0 or -1. */
+static int open_samples(const gbcms_opts_t *o, gbcms_sample_t *samples)
 {
     for (int s = 0; s < o->n_bams; s++) {
         const char *path = o->bams[s].path;
@@ -112,16 +112,15 @@ static int open_samples(const gbcms_opts_t *o, gbcms_sample_t *samples, sam_hdr_
                           samples[t].path, path, sm->name);
                 ret = -1;
             }
-        if (ret == 0 && s == 0) *first = h;
+        sm->hdr = h;   /* freed with the samples */
         if (ret == 0) {
-            const sam_hdr_t *ref = *first;
+            const sam_hdr_t *ref = samples[0].hdr;
             int n = sam_hdr_nref(ref);
             sm->tid_map = malloc((size_t)(n ? n : 1) * sizeof *sm->tid_map);
             if (!sm->tid_map) ret = -1;
             for (int t = 0; ret == 0 && t < n; t++)
                 sm->tid_map[t] = s == 0 ? t : sam_hdr_name2tid(h, sam_hdr_tid2name((sam_hdr_t *)ref, t));
         }
-        sm->hdr = h;   /* kept for messages; freed with the samples */
         if (sam_close(fp) < 0 && ret == 0) {
             gbcms_log(GBCMS_LOG_ERROR, "%s: error closing the file", path);
             ret = -1;
@@ -156,7 +155,6 @@ int gbcms_run(gbcms_opts_t *o)
     int ret = -1, n = o->n_bams;
     gbcms_sample_t *samples = calloc((size_t)n, sizeof *samples);
     char **names = calloc((size_t)n, sizeof *names);
-    sam_hdr_t *first = NULL;
     faidx_t *fai = NULL;
     gbcms_variants_t vs;
     memset(&vs, 0, sizeof vs);
@@ -167,9 +165,9 @@ int gbcms_run(gbcms_opts_t *o)
     if (!samples || !names) goto done;
     /* The output location is checked before any work. */
     if (gbcms_outfile_open(&of, o->output) < 0) goto done;
-    if (open_samples(o, samples, &first) < 0) goto done;
+    if (open_samples(o, samples) < 0) goto done;
     if (o->fasta && !(fai = gbcms_fasta_open(o->fasta))) goto done;
-    if (gbcms_variants_load(&vs, o, first, fai) < 0) goto done;
+    if (gbcms_variants_load(&vs, o, samples[0].hdr, fai) < 0) goto done;
     if (check_contigs(&vs, samples, n) < 0) goto done;
     for (int s = 0; s < n; s++) names[s] = samples[s].name;
     w.fp = of.fp;
