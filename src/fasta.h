@@ -7,14 +7,19 @@
 #include <htslib/faidx.h>
 
 /* Open an indexed FASTA (builds the .fai if missing and possible).
- * Returns NULL after logging an error. */
+ * Refuses a .fai or .gzi older than the FASTA, a .fai whose entries do not
+ * point at sequence lines of a plain FASTA, and a BGZF FASTA without its
+ * end-of-file marker.  Returns NULL after logging an error. */
 faidx_t *gbcms_fasta_open(const char *path);
 
-/* Fetch bases [beg, end] (0-based, inclusive) of ctg, upper-cased, into a
- * malloc'd string the caller frees.  *len gets the length, which is short
- * when the range runs off the contig end.  NULL when the contig is absent
- * or the read fails (nothing logged). */
-char *gbcms_fasta_fetch(const faidx_t *fai, const char *ctg, int64_t beg, int64_t end, int64_t *len);
+/* Fetch bases [beg, end] (0-based, inclusive) of ctg, upper-cased, into
+ * *seq, a malloc'd string the caller frees.  *len gets the length, which is
+ * short when the range runs off the contig end.  Returns 0; -1 when the
+ * read fails or returns something other than bases (a truncated FASTA, or
+ * an index that does not match it); -2 when out of memory.  Nothing is
+ * logged; *seq is NULL on failure. */
+int gbcms_fasta_fetch(const faidx_t *fai, const char *ctg, int64_t beg, int64_t end, char **seq,
+                      int64_t *len);
 
 /* Does a header (sam_hdr_t) or an index (faidx_t) have this contig? */
 typedef int (*gbcms_has_contig_fn)(const void *where, const char *name);

@@ -31,10 +31,13 @@ static void log_v(gbcms_log_level_t level, const char *fmt, va_list ap)
     int n = snprintf(line, sizeof line, "gbcms: %s: ", names[level]);
     if (n < 0) n = 0;
     vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
+    /* A message cut at the buffer's end still ends in "..." and a newline. */
+    size_t len = strlen(line);
+    if (len >= sizeof line - 2) memcpy(line + sizeof line - 6, "...", 4);
     /* Flush stdout first so the two streams interleave sensibly; one
      * fputs of a whole line keeps concurrent messages from mixing. */
     fflush(stdout);
-    size_t len = strlen(line);
+    len = strlen(line);
     if (len + 1 < sizeof line) { line[len] = '\n'; line[len + 1] = 0; }
     fputs(line, stderr);
     errno = saved;
@@ -68,4 +71,18 @@ long gbcms_warn_count(gbcms_warn_kind_t kind)
 void gbcms_warn_reset(void)
 {
     for (int i = 0; i < GBCMS_WARN_NUM_KINDS; i++) atomic_store(&warn_counts[i], 0);
+}
+
+int gbcms_oom(const char *what)
+{
+    gbcms_log(GBCMS_LOG_ERROR, "out of memory (%s)", what);
+    return -1;
+}
+
+const char *gbcms_abbrev(const char *s, char buf[GBCMS_ABBREV_LEN])
+{
+    size_t n = strlen(s);
+    if (n <= 40) return s;
+    snprintf(buf, GBCMS_ABBREV_LEN, "%.24s... (%zu characters)", s, n);
+    return buf;
 }

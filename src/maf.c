@@ -1,14 +1,13 @@
-/* MAF input: header columns by name, '-' alleles converted to VCF style
- * with the reference base before the event, original row kept for output. */
-#include <errno.h>
+/* MAF input: columns found by name in each file's own header, '-' alleles
+ * converted to VCF style with the reference base before the event, and
+ * each row kept, in the first MAF's column order, for output. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
-#include <htslib/hts.h>
 #include <htslib/kstring.h>
 #include "fasta.h"
 #include "gbcms/log.h"
+#include "lines.h"
 #include "variants_internal.h"
 
 enum { C_CHROM, C_START, C_END, C_REF, C_ALT1, C_ALT2, C_NUM_REQUIRED };
@@ -17,6 +16,15 @@ static const char *required_cols[C_NUM_REQUIRED] = {
     "Tumor_Seq_Allele1", "Tumor_Seq_Allele2"
 };
 
+/* One file's header: where each required column is, and where each of the
+ * output's (first MAF's) columns is in this file (-1: absent). */
+typedef struct {
+    int req[C_NUM_REQUIRED];
+    int *map;
+    int n_fields;
+} maf_layout_t;
+
+/* Split s on tabs in place into a malloc'd array; returns the count or -1. */
 static int split_row(char *s, char ***out)
 {
     int n = 1, cap = 64;
@@ -38,59 +46,57 @@ static int split_row(char *s, char ***out)
     return n;
 }
 
-static void chomp(kstring_t *ks)
+static int find_col(char **f, int n, const char *name)
 {
-    while (ks->l > 0 && (ks->s[ks->l - 1] == '\r' || ks->s[ks->l - 1] == '\n')) ks->s[--ks->l] = 0;
+    for (int j = 0; j < n; j++)
+        if (strcmp(f[j], name) == 0) return j;
+    return -1;
 }
 
-static int read_header(gbcms_maf_table_t *t, htsFile *fp, kstring_t *ks, long *lineno,
-                       const char *file, int *idx)
+/* The first MAF's header becomes the output's columns. */
+static int keep_columns(gbcms_maf_table_t *t, char **f, int n)
 {
+    t->cols = calloc((size_t)n, sizeof *t->cols);
+    if (!t->cols) return gbcms_oom("the MAF header");
+    t->n_cols = n;
+    for (int j = 0; j < n; j++)
+        if (!(t->cols[j] = strdup(f[j]))) return gbcms_oom("the MAF header");
+    return 0;
+}
+
+static int read_header(gbcms_maf_table_t *t, gbcms_lines_t *lr, const char *file, maf_layout_t *lay)
+{
+    char *s;
+    size_t len;
     int r;
-    while ((r = hts_getline(fp, '\n', ks)) >= 0) {
-        (*lineno)++;
-        chomp(ks);
-        if (ks->l > 0 && ks->s[0] != '#') break;
-    }
-    if (r < 0) {
+    while ((r = gbcms_lines_next(lr, &s, &len)) > 0)
+        if (len > 0 && s[0] != '#') break;
+    if (r < 0) return -1;
+    if (r == 0) {
         gbcms_log(GBCMS_LOG_ERROR, "%s: no MAF header line found", file);
         return -1;
     }
     char **f;
-    char *buf = strdup(ks->s);
-    int n = buf ? split_row(buf, &f) : -1;
-    if (n < 0) { free(buf); return -1; }
-    if (t->n_cols == 0) {   /* the first MAF's header is the output's */
-        t->cols = calloc((size_t)n, sizeof *t->cols);
-        if (!t->cols) { free(f); free(buf); return -1; }
-        for (int j = 0; j < n; j++) t->cols[j] = strdup(f[j]);
-        t->n_cols = n;
-    } else if (n != t->n_cols) {
-        gbcms_log(GBCMS_LOG_ERROR, "%s:%ld: MAF header has %d columns, the first MAF had %d",
-                  file, *lineno, n, t->n_cols);
-        free(f); free(buf);
-        return -1;
-    }
+    int n = split_row(s, &f);
+    if (n < 0) return gbcms_oom("the MAF header");
+    int ret = t->n_cols == 0 ? keep_columns(t, f, n) : 0;
     kstring_t missing = { 0, 0, NULL };
-    for (int k = 0; k < C_NUM_REQUIRED; k++) {
-        idx[k] = -1;
-        for (int j = 0; j < n; j++)
-            if (strcmp(f[j], required_cols[k]) == 0) { idx[k] = j; break; }
-        if (idx[k] < 0) { if (missing.l) kputs(", ", &missing); kputs(required_cols[k], &missing); }
-        else if (strcmp(t->cols[idx[k]], required_cols[k]) != 0) {
-            gbcms_log(GBCMS_LOG_ERROR, "%s:%ld: MAF columns are not in the order of the first MAF", file, *lineno);
-            free(f); free(buf); free(missing.s);
-            return -1;
+    for (int k = 0; ret == 0 && k < C_NUM_REQUIRED; k++)
+        if ((lay->req[k] = find_col(f, n, required_cols[k])) < 0) {
+            if (missing.l) kputs(", ", &missing);
+            kputs(required_cols[k], &missing);
         }
+    if (ret == 0 && missing.l) {
+        gbcms_log(GBCMS_LOG_ERROR, "%s:%ld: MAF header lacks required column(s): %s", file, lr->line, missing.s);
+        ret = -1;
     }
+    lay->n_fields = n;
+    lay->map = ret == 0 ? malloc((size_t)t->n_cols * sizeof *lay->map) : NULL;
+    if (ret == 0 && !lay->map) ret = gbcms_oom("the MAF header");
+    for (int j = 0; ret == 0 && j < t->n_cols; j++) lay->map[j] = find_col(f, n, t->cols[j]);
+    free(missing.s);
     free(f);
-    free(buf);
-    if (missing.l) {
-        gbcms_log(GBCMS_LOG_ERROR, "%s:%ld: MAF header lacks required column(s): %s", file, *lineno, missing.s);
-        free(missing.s);
-        return -1;
-    }
-    return 0;
+    return ret;
 }
 
 /* MAF alleles to VCF style (counting.md sec. 1).  Fills *p1 (1-based),
@@ -104,7 +110,7 @@ static int convert_alleles(const faidx_t *fai, const char *where, const char *ch
         *p1 = start;
         *ref = strdup(mref);
         *alt = strdup(malt);
-        return *ref && *alt ? 0 : -1;
+        return *ref && *alt ? 0 : gbcms_oom("an allele");
     }
     /* Insertion: the base at Start is the anchor; otherwise the base before. */
     int64_t anchor = ins ? start : start - 1;
@@ -113,53 +119,71 @@ static int convert_alleles(const faidx_t *fai, const char *where, const char *ch
         return -1;
     }
     int64_t len = 0;
-    char *b = gbcms_fasta_fetch(fai, chrom, anchor - 1, anchor - 1, &len);
-    if (!b || len != 1) {
+    char *b = NULL;
+    if (!faidx_has_seq(fai, chrom)) {
         char hint[300];
-        gbcms_log(GBCMS_LOG_ERROR, "%s: cannot read the base at %s:%lld from the FASTA%s", where, chrom,
-                  (long long)anchor, gbcms_contig_hint(chrom, gbcms_fai_has_contig, fai, hint, sizeof hint));
+        gbcms_log(GBCMS_LOG_ERROR, "%s: contig '%s' is not in the FASTA%s", where, chrom,
+                  gbcms_contig_hint(chrom, gbcms_fai_has_contig, fai, hint, sizeof hint));
+        return -1;
+    }
+    if (anchor > faidx_seq_len(fai, chrom)) {
+        gbcms_log(GBCMS_LOG_ERROR, "%s: %s:%lld is past the end of the contig (length %d in the FASTA)",
+                  where, chrom, (long long)anchor, faidx_seq_len(fai, chrom));
+        return -1;
+    }
+    int r = gbcms_fasta_fetch(fai, chrom, anchor - 1, anchor - 1, &b, &len);
+    if (r < 0 || len != 1) {
         free(b);
+        if (r == -2) return gbcms_oom("reading the FASTA");
+        gbcms_log(GBCMS_LOG_ERROR, "%s: cannot read the base at %s:%lld from the FASTA (truncated file, "
+                  "or its .fai does not match it)", where, chrom, (long long)anchor);
         return -1;
     }
     *p1 = anchor;
     *ref = malloc(lr + 2);
     *alt = malloc(la + 2);
-    if (!*ref || !*alt) { free(b); return -1; }
+    if (!*ref || !*alt) { free(b); return gbcms_oom("an allele"); }
     snprintf(*ref, lr + 2, "%c%s", b[0], ins ? "" : mref);
     snprintf(*alt, la + 2, "%c%s", b[0], del ? "" : malt);
     free(b);
     return 0;
 }
 
-static int add_row(gbcms_variants_t *vs, const gbcms_opts_t *o, const faidx_t *fai, const char *file,
-                   long lineno, char **f, const int *idx)
+static int add_row(gbcms_variants_t *vs, const faidx_t *fai, const char *file, long lineno,
+                   char **f, const int *idx)
 {
-    char where[1024];
+    char where[1024], ab[GBCMS_ABBREV_LEN];
     snprintf(where, sizeof where, "%s:%ld", file, lineno);
     const char *chrom = f[idx[C_CHROM]], *mref = f[idx[C_REF]];
     const char *malt = f[idx[C_ALT1]];
     if (!*malt || strcasecmp(malt, mref) == 0) malt = f[idx[C_ALT2]];
     if (!*malt || strcasecmp(malt, mref) == 0) {
         gbcms_log(GBCMS_LOG_ERROR, "%s: no alternate allele (Tumor_Seq_Allele1 and 2 are empty or equal REF '%s')",
-                  where, mref);
+                  where, gbcms_abbrev(mref, ab));
         return -1;
     }
     if (!*mref) {
         gbcms_log(GBCMS_LOG_ERROR, "%s: empty Reference_Allele", where);
         return -1;
     }
-    int64_t start = gbcms_parse_pos(f[idx[C_START]]);
-    if (start < 0) {
-        gbcms_log(GBCMS_LOG_ERROR, "%s: Start_Position '%s' is not a position (a whole number >= 1)",
-                  where, f[idx[C_START]]);
+    int64_t start = gbcms_parse_pos(f[idx[C_START]]), end = gbcms_parse_pos(f[idx[C_END]]);
+    if (start < 0 || end < 0) {
+        const char *col = start < 0 ? "Start_Position" : "End_Position";
+        gbcms_log(GBCMS_LOG_ERROR, "%s: %s '%s' is not a position (a whole number >= 1)", where, col,
+                  gbcms_abbrev(f[idx[start < 0 ? C_START : C_END]], ab));
         return -1;
     }
-    int64_t p1;
+    if (end < start) {
+        gbcms_log(GBCMS_LOG_ERROR, "%s: End_Position %lld is before Start_Position %lld", where,
+                  (long long)end, (long long)start);
+        return -1;
+    }
+    int64_t p1 = 0;
     char *ref = NULL, *alt = NULL;
     int ret = convert_alleles(fai, where, chrom, start, mref, malt, &p1, &ref, &alt);
     if (ret == 0) {
         gbcms_src_t src = { file, lineno, 0 };
-        ret = gbcms_variants_add(vs, o, fai, &src, chrom, p1, ".", ref, alt, mref, malt,
+        ret = gbcms_variants_add(vs, fai, &src, chrom, p1, ".", ref, alt, mref, malt,
                                  (long)vs->maf.n_rows - 1);
     }
     free(ref);
@@ -167,53 +191,57 @@ static int add_row(gbcms_variants_t *vs, const gbcms_opts_t *o, const faidx_t *f
     return ret;
 }
 
-int gbcms_maf_load(gbcms_variants_t *vs, const gbcms_opts_t *o, const char *file, const faidx_t *fai)
+/* Keep the row in the output's column order. */
+static int keep_row(gbcms_maf_table_t *t, const maf_layout_t *lay, char *buf, char **f)
 {
-    if (access(file, R_OK) != 0) {
-        gbcms_log(GBCMS_LOG_ERROR, "%s: cannot read the MAF: %s", file, strerror(errno));
-        return -1;
+    if (t->n_rows == t->m_rows) {
+        size_t m = t->m_rows ? 2 * t->m_rows : 256;
+        char ***nr = realloc(t->rows, m * sizeof *nr);
+        if (nr) t->rows = nr;
+        char **nb = realloc(t->bufs, m * sizeof *nb);
+        if (nb) t->bufs = nb;
+        if (!nr || !nb) return gbcms_oom("the MAF rows");
+        t->m_rows = m;
     }
-    htsFile *fp = hts_open(file, "r");
-    if (!fp) {
-        gbcms_log(GBCMS_LOG_ERROR, "%s: cannot open the MAF", file);
-        return -1;
-    }
+    char **row = malloc((size_t)(t->n_cols ? t->n_cols : 1) * sizeof *row);
+    if (!row) return gbcms_oom("the MAF rows");
+    for (int j = 0; j < t->n_cols; j++) row[j] = lay->map[j] >= 0 ? f[lay->map[j]] : (char *)"";
+    t->rows[t->n_rows] = row;
+    t->bufs[t->n_rows] = buf;
+    t->n_rows++;
+    return 0;
+}
+
+int gbcms_maf_load(gbcms_variants_t *vs, const char *file, const faidx_t *fai)
+{
+    gbcms_lines_t lr;
+    if (gbcms_lines_open(&lr, file, "the MAF") < 0) return -1;
     gbcms_maf_table_t *t = &vs->maf;
-    kstring_t ks = { 0, 0, NULL };
-    long lineno = 0;
-    int idx[C_NUM_REQUIRED], ret = read_header(t, fp, &ks, &lineno, file, idx), r = 0;
-    while (ret == 0 && (r = hts_getline(fp, '\n', &ks)) >= 0) {
-        lineno++;
-        chomp(&ks);
-        if (ks.l == 0 || ks.s[0] == '#' || strspn(ks.s, " \t") == ks.l) continue;
-        char *buf = strdup(ks.s), **f = NULL;
-        int n = buf ? split_row(buf, &f) : -1;
-        if (n < 0) { free(buf); ret = -1; break; }
-        if (n < t->n_cols) {
-            gbcms_log(GBCMS_LOG_ERROR, "%s:%ld: row has %d field%s, the header has %d", file, lineno,
-                      n, n == 1 ? "" : "s", t->n_cols);
+    maf_layout_t lay = { { 0 }, NULL, 0 };
+    char *s;
+    size_t len;
+    int ret = read_header(t, &lr, file, &lay), r = 0;
+    while (ret == 0 && (r = gbcms_lines_next(&lr, &s, &len)) > 0) {
+        if (len == 0 || s[0] == '#' || strspn(s, " \t") == len) continue;
+        /* the row's own copy: the buffer is owned by the table from here */
+        char *buf = malloc(len + 1), **f = NULL;
+        if (!buf) { ret = gbcms_oom("a MAF row"); break; }
+        memcpy(buf, s, len + 1);
+        int n = split_row(buf, &f);
+        if (n < 0) { free(buf); ret = gbcms_oom("a MAF row"); break; }
+        if (n < lay.n_fields) {
+            gbcms_log(GBCMS_LOG_ERROR, "%s:%ld: row has %d field%s, the header has %d", file, lr.line,
+                      n, n == 1 ? "" : "s", lay.n_fields);
             free(f); free(buf);
             ret = -1;
             break;
         }
-        if (t->n_rows == t->m_rows) {
-            size_t m = t->m_rows ? 2 * t->m_rows : 256;
-            char ***nr = realloc(t->rows, m * sizeof *nr);
-            if (!nr) { free(f); free(buf); ret = -1; break; }
-            t->rows = nr;
-            t->m_rows = m;
-        }
-        t->rows[t->n_rows++] = f;
-        ret = add_row(vs, o, fai, file, lineno, f, idx);
+        if ((ret = keep_row(t, &lay, buf, f)) < 0) { free(f); free(buf); break; }
+        ret = add_row(vs, fai, file, lr.line, f, lay.req);
+        free(f);
     }
-    if (ret == 0 && r < -1) {
-        gbcms_log(GBCMS_LOG_ERROR, "%s: read error after line %ld (truncated or corrupt file?)", file, lineno);
-        ret = -1;
-    }
-    free(ks.s);
-    if (hts_close(fp) < 0 && ret == 0) {
-        gbcms_log(GBCMS_LOG_ERROR, "%s: error closing the MAF", file);
-        ret = -1;
-    }
+    if (r < 0) ret = -1;
+    free(lay.map);
+    if (gbcms_lines_close(&lr) < 0 && ret == 0) ret = -1;
     return ret;
 }

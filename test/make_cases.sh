@@ -23,3 +23,32 @@ bcftools view --no-version -Oz -o "$out/variants.vcf.gz" "$src/test-data/sim/var
 size=$(wc -c < "$out/variants.vcf.gz")
 head -c $((size - 40)) "$out/variants.vcf.gz" > "$out/truncated.vcf.gz"
 ln -sf "$gbcms" "$out/GetBaseCountsMultiSample"
+# Damaged and odd text inputs (VCF/MAF/FASTA side).
+# BGZF files cut at a block boundary: the first part's blocks without the
+# EOF marker, so every block decodes and only the marker tells.
+vcf=$src/test-data/sim/variants.vcf
+{ grep '^#' "$vcf"; grep -v '^#' "$vcf" | head -4; } | bgzip -c > "$out/half.vcf.gz"
+size=$(wc -c < "$out/half.vcf.gz"); head -c $((size - 28)) "$out/half.vcf.gz" > "$out/cut.vcf.gz"
+{ grep '^#' "$vcf"; grep -v '^#' "$vcf" | head -4; } | bcftools view --no-version -Ob -o "$out/half.bcf"
+size=$(wc -c < "$out/half.bcf"); head -c $((size - 28)) "$out/half.bcf" > "$out/cut.bcf"
+bgzip -c "$src/test-data/sim/variants.maf" > "$out/variants.maf.gz"
+size=$(wc -c < "$out/variants.maf.gz"); head -c $((size - 28)) "$out/variants.maf.gz" > "$out/cut.maf.gz"
+gzip -c "$src/test-data/sim/variants.maf" > "$out/plain.maf.gz"
+size=$(wc -c < "$out/plain.maf.gz"); head -c $((size - 20)) "$out/plain.maf.gz" > "$out/cutplain.maf.gz"
+bgzip -c "$src/test-data/sim/ref.fa" > "$out/ref.fa.gz"
+size=$(wc -c < "$out/ref.fa.gz"); head -c $((size - 28)) "$out/ref.fa.gz" > "$out/cut.fa.gz"
+samtools faidx "$out/ref.fa.gz"
+cp "$out/ref.fa.gz.fai" "$out/cut.fa.gz.fai"; cp "$out/ref.fa.gz.gzi" "$out/cut.fa.gz.gzi"
+# a .fai older than its FASTA, and one made for another version of it
+cp "$src/test-data/sim/ref.fa" "$out/stale.fa"; samtools faidx "$out/stale.fa"
+touch -d '2020-01-02 00:00' "$out/stale.fa"; touch -d '2020-01-01 00:00' "$out/stale.fa.fai"
+{ printf '>chr0\nACGTACGT\n'; cat "$src/test-data/sim/ref.fa"; } > "$out/shifted.fa"
+cp "$src/test-data/sim/ref.fa.fai" "$out/shifted.fa.fai"
+head -c 3000 "$src/test-data/sim/ref.fa" > "$out/short.fa"; cp "$src/test-data/sim/ref.fa.fai" "$out/short.fa.fai"
+# line ends and byte-order marks
+tr '\n' '\r' < "$src/test-data/cases/fragments.vcf" > "$out/cr_only.vcf"
+{ printf '\357\273\277'; cat "$src/test-data/cases/fragments.vcf"; } > "$out/bom.vcf"
+{ printf '\357\273\277'; cat "$src/test-data/cases/fragments.maf"; } > "$out/bom.maf"
+tr '\n' '\r' < "$src/test-data/cases/fragments.maf" > "$out/cr_only.maf"
+# a NUL byte inside a record
+{ head -3 "$src/test-data/cases/fragments.vcf"; printf 'chr1\t21\tx\tA\tG\000\t.\t.\t.\n'; } > "$out/nul.vcf"

@@ -40,6 +40,16 @@ void gbcms_log(gbcms_log_level_t level, const char *fmt, ...)
 void gbcms_warn(gbcms_warn_kind_t kind, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Log "out of memory (while <what>)" as an error; returns -1 so callers
+ * can write `return gbcms_oom("...")`. */
+int gbcms_oom(const char *what);
+
+/* A value short enough for a one-line message: s itself when it has at
+ * most 40 characters, else its first 24 and its length, written into buf
+ * (which is returned). */
+#define GBCMS_ABBREV_LEN 64
+const char *gbcms_abbrev(const char *s, char buf[GBCMS_ABBREV_LEN]);
+
 /* How many warnings of this kind were raised (printed or not). */
 long gbcms_warn_count(gbcms_warn_kind_t kind);
 

@@ -32,9 +32,11 @@ typedef struct {
 
 /* A MAF file kept for output: header columns and the split rows. */
 typedef struct {
-    char **cols;
+    char **cols;            /* the first MAF's header */
     int n_cols;
-    char ***rows;           /* rows[i][j]: column j of data row i ("" if short) */
+    char ***rows;           /* rows[i][j]: column j (of the first MAF's header) of data
+                             * row i, "" where the row's file lacks that column */
+    char **bufs;            /* bufs[i]: the text rows[i] points into */
     size_t n_rows, m_rows;
 } gbcms_maf_table_t;
 
@@ -49,6 +51,7 @@ typedef struct {
     size_t n_blocks;
     gbcms_maf_table_t maf;
     const sam_hdr_t *hdr;   /* contig names; borrowed from the caller */
+    int generic;            /* --generic-counting: sets each variant's read bound */
 } gbcms_variants_t;
 
 /* Load every variant file of the options.  hdr (the first BAM's header)

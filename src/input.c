@@ -1,0 +1,19 @@
+/* Loading the variants: the reader for each file, then the store's sort
+ * and blocks.  Kept apart so the readers and the store do not depend on
+ * each other's callers. */
+#include <string.h>
+#include "gbcms/variants.h"
+#include "variants_internal.h"
+
+int gbcms_variants_load(gbcms_variants_t *vs, const gbcms_opts_t *o,
+                        const sam_hdr_t *hdr, const struct faidx_t *fai)
+{
+    memset(vs, 0, sizeof *vs);
+    vs->hdr = hdr;
+    vs->generic = o->generic_counting;
+    for (int i = 0; i < o->n_variant_files; i++) {
+        const char *f = o->variant_files[i];
+        if ((o->input_is_maf ? gbcms_maf_load(vs, f, fai) : gbcms_vcf_load(vs, f, fai)) < 0) return -1;
+    }
+    return gbcms_variants_finish(vs, o);
+}
