@@ -10,6 +10,7 @@
 #include <htslib/kstring.h>
 #include "cli.h"
 #include "gbcms/log.h"
+#include "lines.h"
 #include "version.h"
 
 enum {
@@ -104,53 +105,39 @@ static int add_bam_arg(gbcms_opts_t *o, const char *arg)
         return -1;
     }
     char *name = strndup(arg, (size_t)(colon - arg));
-    int ret = name ? gbcms_opts_add_bam(o, name, colon + 1) : -1;
+    int ret = name ? gbcms_opts_add_bam(o, name, colon + 1) : gbcms_oom("reading the command line");
     free(name);
     return ret;
 }
 
-/* A file of BAMs: one per line, "PATH", "NAME<TAB>PATH" or "NAME:PATH". */
+/* A file of BAMs: one per line, "PATH", "NAME<TAB>PATH" or "NAME:PATH".
+ * Read like every other text input: any line end, no NUL bytes. */
 static int read_bam_fof(gbcms_opts_t *o, const char *fof)
 {
-    FILE *fp = fopen(fof, "r");
-    if (!fp) {
-        gbcms_log(GBCMS_LOG_ERROR, "%s: cannot open the BAM list: %s", fof, strerror(errno));
-        return GBCMS_CLI_DATA;
-    }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    long lineno = 0;
-    int ret = 0;
-    while (ret == 0 && (len = getline(&line, &cap, fp)) >= 0) {
-        lineno++;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' ')) line[--len] = 0;
-        if (strlen(line) != (size_t)len) {
-            gbcms_log(GBCMS_LOG_ERROR, "%s:%ld: a NUL byte in the line (not a text file?)", fof, lineno);
-            ret = GBCMS_CLI_DATA;
-            break;
-        }
+    gbcms_lines_t lr;
+    if (gbcms_lines_open_plain(&lr, fof, "the BAM list") < 0) return GBCMS_CLI_DATA;
+    char *line;
+    size_t len;
+    int ret = 0, r;
+    while (ret == 0 && (r = gbcms_lines_next(&lr, &line, &len)) > 0) {
+        while (len > 0 && line[len - 1] == ' ') line[--len] = 0;
         if (len == 0 || line[0] == '#') continue;
         char *tab = strchr(line, '\t');
         if (tab) {
             *tab = 0;
             if (!*line || !tab[1] || strchr(tab + 1, '\t')) {
-                gbcms_log(GBCMS_LOG_ERROR, "%s:%ld: expected NAME<TAB>PATH or PATH", fof, lineno);
+                gbcms_log(GBCMS_LOG_ERROR, "%s:%ld: expected NAME<TAB>PATH or PATH", fof, lr.line);
                 ret = GBCMS_CLI_DATA;
             } else if (gbcms_opts_add_bam(o, line, tab + 1) < 0) {
                 ret = GBCMS_CLI_DATA;
             }
         } else if (add_bam_arg(o, line) < 0) {
-            gbcms_log(GBCMS_LOG_ERROR, "%s:%ld: bad BAM entry '%s'", fof, lineno, line);
+            gbcms_log(GBCMS_LOG_ERROR, "%s:%ld: bad BAM entry '%s'", fof, lr.line, line);
             ret = GBCMS_CLI_DATA;
         }
     }
-    if (ret == 0 && ferror(fp)) {
-        gbcms_log(GBCMS_LOG_ERROR, "%s: read error: %s", fof, strerror(errno));
-        ret = GBCMS_CLI_DATA;
-    }
-    free(line);
-    fclose(fp);
+    if (r < 0) ret = GBCMS_CLI_DATA;
+    if (gbcms_lines_close(&lr) < 0 && ret == 0) ret = GBCMS_CLI_DATA;
     return ret;
 }
 
@@ -185,13 +172,13 @@ static char *join_args(int argc, char **argv)
         if (i) kputc(' ', &ks);
         kputs(argv[i], &ks);
     }
-    return ks.s ? ks.s : strdup("");
+    return ks.s ? ks.s : strdup("");   /* NULL only when out of memory */
 }
 
 static int set_string(char **dst, const char *s)
 {
     free(*dst);
-    return (*dst = strdup(s)) ? 0 : -1;
+    return (*dst = strdup(s)) ? 0 : gbcms_oom("reading the command line");
 }
 
 int gbcms_cli_parse(int argc, char **argv, gbcms_opts_t *o)
@@ -222,7 +209,7 @@ int gbcms_cli_parse(int argc, char **argv, gbcms_opts_t *o)
         case O_BAMFOF: ret = read_bam_fof(o, optarg); break;
         case O_VCF: case O_MAF:
             if (c == O_VCF) seen_vcf = 1; else seen_maf = 1;
-            if (gbcms_opts_add_variant_file(o, optarg) < 0) ret = GBCMS_CLI_USAGE;
+            if (gbcms_opts_add_variant_file(o, optarg) < 0) ret = GBCMS_CLI_DATA;
             break;
         case O_OMAF: o->format = GBCMS_FORMAT_MAF; break;
         case O_FORMAT: if (set_format(o, optarg)) ret = GBCMS_CLI_USAGE; break;

@@ -1,5 +1,7 @@
 /* Line reader over htslib's hFILE/BGZF layer: plain, gzip or BGZF text. */
 #include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "gbcms/log.h"
@@ -40,10 +42,33 @@ int gbcms_lines_open(gbcms_lines_t *lr, const char *path, const char *what)
     return 0;
 }
 
+int gbcms_lines_open_plain(gbcms_lines_t *lr, const char *path, const char *what)
+{
+    memset(lr, 0, sizeof *lr);
+    lr->plain = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    if (!lr->plain) {
+        gbcms_log(GBCMS_LOG_ERROR, "%s: cannot open %s: %s", path, what, strerror(errno));
+        return -1;
+    }
+    lr->file = path;
+    return 0;
+}
+
+/* One line from a plain file into buf, without its LF; as hts_getline. */
+static int plain_getline(gbcms_lines_t *lr)
+{
+    errno = 0;
+    ssize_t n = getline(&lr->buf.s, &lr->buf.m, lr->plain);
+    if (n < 0) return ferror(lr->plain) ? -2 : -1;
+    if (n > 0 && lr->buf.s[n - 1] == '\n') lr->buf.s[--n] = 0;
+    lr->buf.l = (size_t)n;
+    return (int)(n > INT32_MAX ? INT32_MAX : n);
+}
+
 /* Read the next physical line into buf; 1, 0 at the end, -1 on error. */
 static int read_physical(gbcms_lines_t *lr)
 {
-    int r = hts_getline(lr->fp, '\n', &lr->buf);
+    int r = lr->plain ? plain_getline(lr) : hts_getline(lr->fp, '\n', &lr->buf);
     if (r == -1) return 0;
     if (r < -1) {
         gbcms_log(GBCMS_LOG_ERROR, "%s: read error after line %ld (truncated or corrupt file?)",
@@ -87,7 +112,7 @@ int gbcms_lines_next(gbcms_lines_t *lr, char **s, size_t *len)
 int gbcms_lines_close(gbcms_lines_t *lr)
 {
     int ret = 0;
-    if (lr->fp && hts_close(lr->fp) < 0) {
+    if ((lr->fp && hts_close(lr->fp) < 0) || (lr->plain && lr->plain != stdin && fclose(lr->plain) != 0)) {
         gbcms_log(GBCMS_LOG_ERROR, "%s: error closing the file", lr->file);
         ret = -1;
     }

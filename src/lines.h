@@ -4,11 +4,13 @@
 #define GBCMS_LINES_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <htslib/hts.h>
 #include <htslib/kstring.h>
 
 typedef struct {
-    htsFile *fp;            /* owned */
+    htsFile *fp;            /* owned; or NULL and plain is used */
+    FILE *plain;            /* owned; uncompressed text read as it is */
     const char *file;       /* borrowed, for messages */
     kstring_t buf;          /* the physical line being split */
     size_t off;             /* start of the next segment in buf; buf.l when none */
@@ -20,6 +22,11 @@ typedef struct {
  * it ended at the cut.  what names the kind of file in messages ("the
  * VCF").  Returns 0, or -1 after logging (nothing to close then). */
 int gbcms_lines_open(gbcms_lines_t *lr, const char *path, const char *what)
+    __attribute__((warn_unused_result));
+
+/* Open an uncompressed text file without htslib's format detection (a
+ * list of paths is no format htslib knows).  0, or -1 after logging. */
+int gbcms_lines_open_plain(gbcms_lines_t *lr, const char *path, const char *what)
     __attribute__((warn_unused_result));
 
 /* Take over an htsFile already opened (and checked) by the caller. */

@@ -33,14 +33,18 @@ int gbcms_opts_add_bam(gbcms_opts_t *o, const char *name, const char *path)
     if (o->n_bams == o->m_bams) {
         int m = o->m_bams ? 2 * o->m_bams : 8;
         gbcms_bam_arg_t *nb = realloc(o->bams, (size_t)m * sizeof *nb);
-        if (!nb) return -1;
+        if (!nb) return gbcms_oom("the list of BAMs");
         o->bams = nb;
         o->m_bams = m;
     }
     gbcms_bam_arg_t *b = &o->bams[o->n_bams];
     b->name = name ? strdup(name) : NULL;
     b->path = strdup(path);
-    if ((name && !b->name) || !b->path) { free(b->name); free(b->path); return -1; }
+    if ((name && !b->name) || !b->path) {
+        free(b->name);
+        free(b->path);
+        return gbcms_oom("the list of BAMs");
+    }
     o->n_bams++;
     return 0;
 }
@@ -48,9 +52,9 @@ int gbcms_opts_add_bam(gbcms_opts_t *o, const char *name, const char *path)
 int gbcms_opts_add_variant_file(gbcms_opts_t *o, const char *path)
 {
     char **nv = realloc(o->variant_files, (size_t)(o->n_variant_files + 1) * sizeof *nv);
-    if (!nv) return -1;
+    if (!nv) return gbcms_oom("the list of variant files");
     o->variant_files = nv;
-    if (!(nv[o->n_variant_files] = strdup(path))) return -1;
+    if (!(nv[o->n_variant_files] = strdup(path))) return gbcms_oom("the list of variant files");
     o->n_variant_files++;
     return 0;
 }

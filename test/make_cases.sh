@@ -52,3 +52,4 @@ tr '\n' '\r' < "$src/test-data/cases/fragments.vcf" > "$out/cr_only.vcf"
 tr '\n' '\r' < "$src/test-data/cases/fragments.maf" > "$out/cr_only.maf"
 # a NUL byte inside a record
 { head -3 "$src/test-data/cases/fragments.vcf"; printf 'chr1\t21\tx\tA\tG\000\t.\t.\t.\n'; } > "$out/nul.vcf"
+printf '\357\273\277# a BAM list with a BOM and CR line ends\rs1\t%s\r' "$out/fragments.bam" > "$out/cr_bom.fof"
