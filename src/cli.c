@@ -91,23 +91,25 @@ static int is_file(const char *path)
     return stat(path, &st) == 0;
 }
 
-/* NAME:PATH, or PATH when the argument names a file or has no ':'. */
+/* NAME:PATH, or PATH when the argument names a file or has no ':'.
+ * Returns GBCMS_CLI_RUN, GBCMS_CLI_USAGE (logged) or GBCMS_CLI_DATA (out
+ * of memory, logged). */
 static int add_bam_arg(gbcms_opts_t *o, const char *arg)
 {
     const char *colon = strchr(arg, ':');
     if (!*arg) {
         gbcms_log(GBCMS_LOG_ERROR, "--bam: empty path");
-        return -1;
+        return GBCMS_CLI_USAGE;
     }
-    if (is_file(arg) || !colon) return gbcms_opts_add_bam(o, NULL, arg);
+    if (is_file(arg) || !colon) return gbcms_opts_add_bam(o, NULL, arg) < 0 ? GBCMS_CLI_DATA : GBCMS_CLI_RUN;
     if (colon == arg || colon[1] == 0) {
         gbcms_log(GBCMS_LOG_ERROR, "--bam '%s': expected [NAME:]PATH", arg);
-        return -1;
+        return GBCMS_CLI_USAGE;
     }
     char *name = strndup(arg, (size_t)(colon - arg));
     int ret = name ? gbcms_opts_add_bam(o, name, colon + 1) : gbcms_oom("reading the command line");
     free(name);
-    return ret;
+    return ret < 0 ? GBCMS_CLI_DATA : GBCMS_CLI_RUN;
 }
 
 /* A file of BAMs: one per line, "PATH", "NAME<TAB>PATH" or "NAME:PATH".
@@ -128,11 +130,11 @@ static int read_bam_fof(gbcms_opts_t *o, const char *fof)
             if (!*line || !tab[1] || strchr(tab + 1, '\t')) {
                 gbcms_log(GBCMS_LOG_ERROR, "%s:%ld: expected NAME<TAB>PATH or PATH", fof, lr.line);
                 ret = GBCMS_CLI_DATA;
-            } else if (gbcms_opts_add_bam(o, line, tab + 1) < 0) {
+            } else if (gbcms_opts_add_bam(o, line, tab + 1) < 0) {   /* out of memory, logged */
                 ret = GBCMS_CLI_DATA;
             }
-        } else if (add_bam_arg(o, line) < 0) {
-            gbcms_log(GBCMS_LOG_ERROR, "%s:%ld: bad BAM entry '%s'", fof, lr.line, line);
+        } else if ((ret = add_bam_arg(o, line)) != GBCMS_CLI_RUN) {
+            if (ret == GBCMS_CLI_USAGE) gbcms_log(GBCMS_LOG_ERROR, "%s:%ld: bad BAM entry '%s'", fof, lr.line, line);
             ret = GBCMS_CLI_DATA;
         }
     }
@@ -165,14 +167,16 @@ static int set_format(gbcms_opts_t *o, const char *s)
     return -1;
 }
 
+/* The command line for provenance lines; NULL when out of memory. */
 static char *join_args(int argc, char **argv)
 {
     kstring_t ks = { 0, 0, NULL };
-    for (int i = 0; i < argc; i++) {
-        if (i) kputc(' ', &ks);
-        kputs(argv[i], &ks);
-    }
-    return ks.s ? ks.s : strdup("");   /* NULL only when out of memory */
+    for (int i = 0; i < argc; i++)
+        if ((i && kputc(' ', &ks) < 0) || kputs(argv[i], &ks) < 0) {
+            free(ks.s);
+            return NULL;
+        }
+    return ks.s ? ks.s : strdup("");
 }
 
 static int set_string(char **dst, const char *s)
@@ -185,7 +189,10 @@ int gbcms_cli_parse(int argc, char **argv, gbcms_opts_t *o)
 {
     int c, idx = -1, seen_vcf = 0, seen_maf = 0, v;
     int ret = GBCMS_CLI_RUN;
-    o->command_line = join_args(argc, argv);
+    if (!(o->command_line = join_args(argc, argv))) {
+        gbcms_oom("reading the command line");
+        return GBCMS_CLI_DATA;
+    }
     optind = 1;
     opterr = 0;
     /* '+': stop at the first non-option, so the paths after --bam stay in
@@ -199,12 +206,12 @@ int gbcms_cli_parse(int argc, char **argv, gbcms_opts_t *o)
         }
         idx = -1;
         switch (c) {
-        case O_FASTA: if (set_string(&o->fasta, optarg)) ret = GBCMS_CLI_USAGE; break;
-        case O_OUTPUT: if (set_string(&o->output, optarg)) ret = GBCMS_CLI_USAGE; break;
+        case O_FASTA: if (set_string(&o->fasta, optarg)) ret = GBCMS_CLI_DATA; break;
+        case O_OUTPUT: if (set_string(&o->output, optarg)) ret = GBCMS_CLI_DATA; break;
         case O_BAM:
-            if (add_bam_arg(o, optarg) < 0) { ret = GBCMS_CLI_USAGE; break; }
+            if ((ret = add_bam_arg(o, optarg)) != GBCMS_CLI_RUN) break;
             while (optind < argc && argv[optind][0] != '-' && ret == GBCMS_CLI_RUN)
-                if (add_bam_arg(o, argv[optind++]) < 0) ret = GBCMS_CLI_USAGE;
+                ret = add_bam_arg(o, argv[optind++]);
             break;
         case O_BAMFOF: ret = read_bam_fof(o, optarg); break;
         case O_VCF: case O_MAF:
