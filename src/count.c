@@ -72,6 +72,21 @@ static inline int64_t stretch_len(const uint32_t *cig, uint32_t n, uint32_t i, u
     return len;
 }
 
+/* The read bound of each rule: the largest read start whose read can
+ * still be counted for v (counting.md sec. 4).  The engine stops offering
+ * reads to v past it, so it must agree with the classify functions below:
+ * an SNV is decided at p, an MNV over p..p+len-1, an indel at p and p+1,
+ * and the generic comparison over the whole REF span. */
+int64_t gbcms_last_read_start(const gbcms_variant_t *v, int generic)
+{
+    if (generic) return v->pos + v->ref_len - 1;
+    switch (v->type) {
+    case GBCMS_SNV: return v->pos;
+    case GBCMS_MNV: return v->pos + v->ref_len - 1;
+    default: return v->pos + 1;   /* INS, DEL: the base after the anchor */
+    }
+}
+
 /* SNV: the read base at p. */
 static gbcms_read_class_t classify_snv(const bam1_t *b, const gbcms_variant_t *v,
                                        const gbcms_rules_t *r)

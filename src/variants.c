@@ -6,6 +6,7 @@
 #include <string.h>
 #include <htslib/kstring.h>
 #include "fasta.h"
+#include "gbcms/count.h"
 #include "gbcms/log.h"
 #include "gbcms/variants.h"
 #include "variants_internal.h"
@@ -51,11 +52,7 @@ void gbcms_variant_classify(gbcms_variant_t *v, int generic)
 {
     if (v->ref_len == v->alt_len) v->type = v->ref_len == 1 ? GBCMS_SNV : GBCMS_MNV;
     else v->type = v->alt_len > v->ref_len ? GBCMS_INS : GBCMS_DEL;
-    /* The largest read start that can still matter (counting.md sec. 4). */
-    if (generic) v->last_start = v->pos + v->ref_len - 1;
-    else if (v->type == GBCMS_SNV) v->last_start = v->pos;
-    else if (v->type == GBCMS_MNV) v->last_start = v->pos + v->ref_len - 1;
-    else v->last_start = v->pos + 1;
+    v->last_start = gbcms_last_read_start(v, generic);
 }
 
 static int contig_missing(const gbcms_variants_t *vs, const faidx_t *fai, const char *where,

@@ -41,6 +41,11 @@ void gbcms_rules_from_opts(gbcms_rules_t *r, const gbcms_opts_t *o);
 /* 1 if the read is used at all (flags, MAPQ, CIGAR, QUAL), else 0. */
 int gbcms_read_passes(const bam1_t *b, const gbcms_rules_t *r);
 
+/* The largest read start (0-based) whose read can still be counted for v,
+ * by v's type and the counting mode; reads starting later cannot reach the
+ * positions the rule reads.  v->type must be set. */
+int64_t gbcms_last_read_start(const gbcms_variant_t *v, int generic);
+
 /* Classify one read that passed the filters against one variant.
  * Includes the base-quality rule: a read whose deciding base is below
  * --baq is GBCMS_READ_SKIP. */
