@@ -213,7 +213,10 @@ int gbcms_cli_parse(int argc, char **argv, gbcms_opts_t *o)
             while (optind < argc && argv[optind][0] != '-' && ret == GBCMS_CLI_RUN)
                 ret = add_bam_arg(o, argv[optind++]);
             break;
-        case O_BAMFOF: ret = read_bam_fof(o, optarg); break;
+        case O_BAMFOF:
+            ret = read_bam_fof(o, optarg);
+            if (ret == GBCMS_CLI_RUN && gbcms_opts_add_bam_fof(o, optarg) < 0) ret = GBCMS_CLI_USAGE;
+            break;
         case O_VCF: case O_MAF:
             if (c == O_VCF) seen_vcf = 1; else seen_maf = 1;
             if (gbcms_opts_add_variant_file(o, optarg) < 0) ret = GBCMS_CLI_DATA;

@@ -1,10 +1,16 @@
-/* gbcms: command-line wiring only (parse, check, run, exit status). */
+/* gbcms: command-line wiring only (parse, check, run, exit status), and the
+ * process-wide settings: standard descriptors and signal handling. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
 #include "gbcms/log.h"
 #include "gbcms/opts.h"
 #include "gbcms/run.h"
+#include "outfile.h"
 
 static void usage(FILE *fp)
 {
@@ -15,14 +21,53 @@ static void usage(FILE *fp)
 static int close_stdout(int rc)
 {
     if (fclose(stdout) != 0 && rc == GBCMS_EXIT_OK) {
-        gbcms_log(GBCMS_LOG_ERROR, "standard output: write error");
+        gbcms_log(GBCMS_LOG_ERROR, "standard output: write error: %s", strerror(errno));
         return GBCMS_EXIT_DATA;
     }
     return rc;
 }
 
+/* A descriptor 0-2 closed at start would be taken by the next file opened,
+ * the output among them, and messages meant for stderr written into it.
+ * /dev/null fills the gap, opened the wrong way round so that using the
+ * descriptor still fails as on a closed one (output to a closed stdout is
+ * a write error, not silently lost). */
+static int open_std_fds(void)
+{
+    for (int fd = 0; fd <= 2; fd++)
+        if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+            open("/dev/null", fd == STDIN_FILENO ? O_WRONLY : O_RDONLY) != fd)
+            return -1;
+    return 0;
+}
+
+static void on_terminate(int sig)
+{
+    gbcms_outfile_signal_cleanup();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* Terminating signals remove the temporary output first; one ignored at
+ * start (nohup, background jobs) stays ignored.  SIGXFSZ is ignored so that
+ * a file size limit is a write error (EFBIG), cleaned up like any other. */
+static void setup_signals(void)
+{
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_terminate;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) sigaddset(&sa.sa_mask, sigs[i]);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN) sigaction(sigs[i], &sa, NULL);
+    signal(SIGXFSZ, SIG_IGN);
+}
+
 int main(int argc, char **argv)
 {
+    if (open_std_fds() < 0) return GBCMS_EXIT_DATA;   /* nowhere to say why */
+    setup_signals();
     const char *prog = strrchr(argv[0], '/');
     prog = prog ? prog + 1 : argv[0];
     /* The old program name is `gbcms count`, for drop-in use. */
@@ -53,7 +98,8 @@ int main(int argc, char **argv)
     int rc, r = gbcms_cli_parse(argc, argv, &o);
     if (r == GBCMS_CLI_DONE) rc = GBCMS_EXIT_OK;
     else if (r == GBCMS_CLI_DATA) rc = GBCMS_EXIT_DATA;
-    else if (r == GBCMS_CLI_USAGE || gbcms_opts_check(&o) < 0) rc = GBCMS_EXIT_USAGE;
+    else if (r == GBCMS_CLI_USAGE || gbcms_opts_check(&o) < 0 || gbcms_outfile_check_inputs(&o) < 0)
+        rc = GBCMS_EXIT_USAGE;
     else rc = gbcms_run(&o);
     if (rc == GBCMS_EXIT_USAGE) fprintf(stderr, "Try 'gbcms count --help'.\n");
     gbcms_opts_destroy(&o);

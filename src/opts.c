@@ -59,6 +59,16 @@ int gbcms_opts_add_variant_file(gbcms_opts_t *o, const char *path)
     return 0;
 }
 
+int gbcms_opts_add_bam_fof(gbcms_opts_t *o, const char *path)
+{
+    char **nf = realloc(o->bam_fofs, (size_t)(o->n_bam_fofs + 1) * sizeof *nf);
+    if (!nf) return -1;
+    o->bam_fofs = nf;
+    if (!(nf[o->n_bam_fofs] = strdup(path))) return -1;
+    o->n_bam_fofs++;
+    return 0;
+}
+
 static int check_flag(const char *name, int v)
 {
     if (v == 0 || v == 1) return 0;
@@ -129,6 +139,8 @@ void gbcms_opts_destroy(gbcms_opts_t *o)
     free(o->bams);
     for (int i = 0; i < o->n_variant_files; i++) free(o->variant_files[i]);
     free(o->variant_files);
+    for (int i = 0; i < o->n_bam_fofs; i++) free(o->bam_fofs[i]);
+    free(o->bam_fofs);
     free(o->fasta);
     free(o->output);
     free(o->command_line);

@@ -28,7 +28,8 @@ static const char *maf_cols =
 static int flush_line(gbcms_writer_t *w)
 {
     if (fwrite(w->line.s, 1, w->line.l, w->fp) != w->line.l) {
-        gbcms_log(GBCMS_LOG_ERROR, "cannot write the output: %s", strerror(errno));
+        gbcms_log(GBCMS_LOG_ERROR, "%s: write error: %s", w->o->output ? w->o->output : "standard output",
+                  strerror(errno));
         return -1;
     }
     w->line.l = 0;

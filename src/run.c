@@ -164,7 +164,7 @@ int gbcms_run(gbcms_opts_t *o)
     memset(&w, 0, sizeof w);
     if (!samples || !names) goto done;
     /* The output location is checked before any work. */
-    if (gbcms_outfile_open(&of, o->output) < 0) goto done;
+    if (gbcms_outfile_open(&of, o) < 0) goto done;
     if (open_samples(o, samples) < 0) goto done;
     if (o->fasta && !(fai = gbcms_fasta_open(o->fasta))) goto done;
     if (gbcms_variants_load(&vs, o, samples[0].hdr, fai) < 0) goto done;

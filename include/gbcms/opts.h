@@ -25,6 +25,8 @@ typedef struct {
     int n_bams, m_bams;
     char **variant_files;        /* --vcf or --maf files */
     int n_variant_files;
+    char **bam_fofs;             /* --bam_fof lists (inputs the output must not replace) */
+    int n_bam_fofs;
     int input_is_maf;            /* 1: --maf, 0: --vcf */
     char *output;                /* NULL or "-": standard output */
     gbcms_format_t format;
@@ -64,5 +66,8 @@ int gbcms_opts_add_bam(gbcms_opts_t *o, const char *name, const char *path);
 
 /* Append a variant file (copied).  Returns 0 or -1. */
 int gbcms_opts_add_variant_file(gbcms_opts_t *o, const char *path);
+
+/* Record a --bam_fof list's path (copied).  Returns 0 or -1. */
+int gbcms_opts_add_bam_fof(gbcms_opts_t *o, const char *path);
 
 #endif
