@@ -45,7 +45,8 @@ for t in "${targets[@]}"; do
     # New inputs go to the scratch corpus (the first directory); test-data
     # is only read.  A crash is written as $build/fuzz-T-crash-*.
     rc=0
-    (cd "$build" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    mkdir -p "$build/fuzz-tmp"   # the targets' scratch files, not in /tmp
+    (cd "$build" && TMPDIR="$build/fuzz-tmp" ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
         "./fuzz_$t" -max_total_time="$secs" "${limits[@]}" -print_final_stats=1 \
         -artifact_prefix="$build/fuzz-$t-" "$corpus" "$src/test-data/fuzz/$t") > "$log" 2>&1 || rc=$?
     if [ "$rc" -ne 0 ]; then
