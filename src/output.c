@@ -1,6 +1,7 @@
 /* The four output formats.  Numbers: counts as integers, fragment counts
  * with a half as "N.5", VF = AD/DP with up to 10 significant digits. */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <htslib/hts.h>
@@ -173,16 +174,46 @@ static void row_tsv(gbcms_writer_t *w, const gbcms_variant_t *v, const gbcms_cou
     }
 }
 
+/* A MAF count column as GBCMS reads it (atoi): leading blanks, a sign and
+ * digits; anything after ends the number, and no digits give 0. */
+static long maf_int(const char *s)
+{
+    long v = strtol(s, NULL, 10);
+    return v > INT_MAX ? INT_MAX : v < INT_MIN ? INT_MIN : v;
+}
+
+/* GBCMS falls back to ONCOTATOR_VARIANT_CLASSIFICATION when
+ * Variant_Classification is empty. */
+static const char *maf_effect(const gbcms_writer_t *w, const gbcms_variant_t *v)
+{
+    const char *e = maf_field(w, v, "Variant_Classification");
+    return *e ? e : maf_field(w, v, "ONCOTATOR_VARIANT_CLASSIFICATION");
+}
+
+/* The counted allele in the input's letter case.  When the reader anchored
+ * a MAF indel, the counted allele is the base before the event (from the
+ * FASTA) followed by the MAF allele ('-' being empty), as GBCMS prints it. */
+static void put_counted(kstring_t *ks, const char *counted, int counted_len, const char *given)
+{
+    size_t n = strcmp(given, "-") == 0 ? 0 : strlen(given);
+    if (n == (size_t)counted_len) { kputs(given, ks); return; }
+    kputc(counted[0], ks);
+    kputsn(given, n, ks);
+}
+
 static void row_fillout(gbcms_writer_t *w, const gbcms_variant_t *v, const gbcms_counts_t *c)
 {
     kstring_t *ks = &w->line;
-    ksprintf(ks, "%s\t%s\t%s\t%lld\t%s\t%s\t%s\t%s", maf_field(w, v, "Tumor_Sample_Barcode"),
-             maf_field(w, v, "Matched_Norm_Sample_Barcode"), contig(w, v), (long long)v->pos + 1,
-             v->ref, v->alt, maf_field(w, v, "Variant_Classification"), maf_field(w, v, "Hugo_Symbol"));
+    ksprintf(ks, "%s\t%s\t%s\t%lld\t", maf_field(w, v, "Tumor_Sample_Barcode"),
+             maf_field(w, v, "Matched_Norm_Sample_Barcode"), contig(w, v), (long long)v->pos + 1);
+    put_counted(ks, v->ref, v->ref_len, v->out_ref);
+    kputc('\t', ks);
+    put_counted(ks, v->alt, v->alt_len, v->out_alt);
+    ksprintf(ks, "\t%s\t%s", maf_effect(w, v), maf_field(w, v, "Hugo_Symbol"));
     /* columns 9-19 empty, N_RefCount, N_AltCount, 22-23 empty, T_RefCount, T_AltCount, 26-34 empty */
-    ksprintf(ks, "\t\t\t\t\t\t\t\t\t\t\t\t%s\t%s\t\t\t%s\t%s\t\t\t\t\t\t\t\t\t",
-             maf_field(w, v, "n_ref_count"), maf_field(w, v, "n_alt_count"),
-             maf_field(w, v, "t_ref_count"), maf_field(w, v, "t_alt_count"));
+    ksprintf(ks, "\t\t\t\t\t\t\t\t\t\t\t\t%ld\t%ld\t\t\t%ld\t%ld\t\t\t\t\t\t\t\t\t",
+             maf_int(maf_field(w, v, "n_ref_count")), maf_int(maf_field(w, v, "n_alt_count")),
+             maf_int(maf_field(w, v, "t_ref_count")), maf_int(maf_field(w, v, "t_alt_count")));
     for (int s = 0; s < w->n_samples; s++) {
         const gbcms_counts_t *k = &c[s];
         ksprintf(ks, "\tDP=%u;RD=%u;AD=%u;VF=", k->dp, k->rd, k->ad);
@@ -206,17 +237,23 @@ static const char *maf_variant_type(const gbcms_variant_t *v)
     return v->type == GBCMS_INS ? "INS" : v->type == GBCMS_DEL ? "DEL" : "SNP";
 }
 
+/* GBCMS's MAF row: the MAF's own position and alleles, with the reference
+ * allele in Reference_Allele and Tumor_Seq_Allele1 and the alternate in
+ * Tumor_Seq_Allele2; Center and NCBI_Build as the reader picked them. */
 static void row_maf(gbcms_writer_t *w, const gbcms_variant_t *v, const gbcms_counts_t *c)
 {
-    const char *center = maf_field(w, v, "Center"), *build = maf_field(w, v, "NCBI_Build");
+    const gbcms_maf_table_t *t = &w->vs->maf;
+    const char *center = t->center ? t->center : "msk", *build = t->build ? t->build : "hg19";
+    /* The reader checked both positions are whole numbers. */
+    long long start = strtoll(maf_field(w, v, "Start_Position"), NULL, 10);
+    long long end = strtoll(maf_field(w, v, "End_Position"), NULL, 10);
     for (int s = 0; s < w->n_samples; s++) {
         const gbcms_counts_t *k = &c[s];
         kstring_t *ks = &w->line;
-        ksprintf(ks, "%s\t\t%s\t%s\t%s\t%s\t%s\t+\t%s\t%s\t%s\t%s\t\t\t\t%s\tNormal\t\t\t\t\t\t\t\t\t"
+        ksprintf(ks, "%s\t\t%s\t%s\t%s\t%lld\t%lld\t+\t%s\t%s\t%s\t%s\t%s\t\t\t%s\tNormal\t\t\t\t\t\t\t\t\t"
                  "UNPAIRED\t\t\t\t\t\t\t%u\t%u\t\t\t%s\t%u\t",
-                 maf_field(w, v, "Hugo_Symbol"), *center ? center : "msk", *build ? build : "hg19",
-                 contig(w, v), maf_field(w, v, "Start_Position"), maf_field(w, v, "End_Position"),
-                 maf_field(w, v, "Variant_Classification"), maf_variant_type(v), v->out_ref, v->out_alt,
+                 maf_field(w, v, "Hugo_Symbol"), center, build, contig(w, v), start, end,
+                 maf_effect(w, v), maf_variant_type(v), v->out_ref, v->out_ref, v->out_alt,
                  w->names[s], k->rd, k->ad, maf_field(w, v, "Caller"), k->dp);
         put_vf(ks, k);
         if (w->o->positive_count) ksprintf(ks, "\t%u\t%u\t%u", k->dpp, k->rdp, k->adp);

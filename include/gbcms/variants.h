@@ -38,6 +38,10 @@ typedef struct {
                              * row i, "" where the row's file lacks that column */
     char **bufs;            /* bufs[i]: the text rows[i] points into */
     size_t n_rows, m_rows;
+    /* MAF output's Center and NCBI_Build, as GBCMS picks them: the first
+     * data row's value in the last MAF that has the column (points into
+     * bufs); NULL when no MAF has it. */
+    const char *center, *build;
 } gbcms_maf_table_t;
 
 typedef struct {
