@@ -152,11 +152,32 @@ static void counters_plain(kstring_t *ks, const gbcms_counts_t *c, int fragments
     }
 }
 
+/* The counted allele in the input's letter case.  When the reader anchored
+ * a MAF indel, the counted allele is the base before the event (from the
+ * FASTA) followed by the MAF allele ('-' being empty), as GBCMS prints it. */
+static void put_counted(kstring_t *ks, const char *counted, int counted_len, const char *given)
+{
+    size_t n = strcmp(given, "-") == 0 ? 0 : strlen(given);
+    if (n == (size_t)counted_len) { kputs(given, ks); return; }
+    kputc(counted[0], ks);
+    kputsn(given, n, ks);
+}
+
+/* CHROM POS ID REF ALT of the variant that was counted: for MAF input, an
+ * indel anchored on the base before it, as VCF and TSV readers expect. */
+static void put_site(kstring_t *ks, const gbcms_writer_t *w, const gbcms_variant_t *v)
+{
+    ksprintf(ks, "%s\t%lld\t%s\t", contig(w, v), (long long)v->pos + 1, v->id);
+    put_counted(ks, v->ref, v->ref_len, v->out_ref);
+    kputc('\t', ks);
+    put_counted(ks, v->alt, v->alt_len, v->out_alt);
+}
+
 static void row_vcf(gbcms_writer_t *w, const gbcms_variant_t *v, const gbcms_counts_t *c)
 {
     kstring_t *ks = &w->line;
-    ksprintf(ks, "%s\t%lld\t%s\t%s\t%s\t.\t.\t.\tDP:RD:AD:VF:DPP:DPN:RDP:RDN:ADP:ADN%s", contig(w, v),
-             (long long)v->pos + 1, v->id, v->out_ref, v->out_alt, w->o->fragment_count ? ":DPF:RDF:ADF" : "");
+    put_site(ks, w, v);
+    ksprintf(ks, "\t.\t.\t.\tDP:RD:AD:VF:DPP:DPN:RDP:RDN:ADP:ADN%s", w->o->fragment_count ? ":DPF:RDF:ADF" : "");
     for (int s = 0; s < w->n_samples; s++) {
         kputc('\t', ks);
         counters_plain(ks, &c[s], w->o->fragment_count, ':');
@@ -167,8 +188,10 @@ static void row_vcf(gbcms_writer_t *w, const gbcms_variant_t *v, const gbcms_cou
 static void row_tsv(gbcms_writer_t *w, const gbcms_variant_t *v, const gbcms_counts_t *c)
 {
     for (int s = 0; s < w->n_samples; s++) {
-        ksprintf(&w->line, "%s\t%s\t%lld\t%s\t%s\t%s\t", w->names[s], contig(w, v), (long long)v->pos + 1,
-                 v->id, v->out_ref, v->out_alt);
+        kputs(w->names[s], &w->line);
+        kputc('\t', &w->line);
+        put_site(&w->line, w, v);
+        kputc('\t', &w->line);
         counters_plain(&w->line, &c[s], w->o->fragment_count, '\t');
         kputc('\n', &w->line);
     }
@@ -188,17 +211,6 @@ static const char *maf_effect(const gbcms_writer_t *w, const gbcms_variant_t *v)
 {
     const char *e = maf_field(w, v, "Variant_Classification");
     return *e ? e : maf_field(w, v, "ONCOTATOR_VARIANT_CLASSIFICATION");
-}
-
-/* The counted allele in the input's letter case.  When the reader anchored
- * a MAF indel, the counted allele is the base before the event (from the
- * FASTA) followed by the MAF allele ('-' being empty), as GBCMS prints it. */
-static void put_counted(kstring_t *ks, const char *counted, int counted_len, const char *given)
-{
-    size_t n = strcmp(given, "-") == 0 ? 0 : strlen(given);
-    if (n == (size_t)counted_len) { kputs(given, ks); return; }
-    kputc(counted[0], ks);
-    kputsn(given, n, ks);
 }
 
 static void row_fillout(gbcms_writer_t *w, const gbcms_variant_t *v, const gbcms_counts_t *c)
