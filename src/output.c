@@ -53,14 +53,28 @@ static const char *contig(const gbcms_writer_t *w, const gbcms_variant_t *v)
     return sam_hdr_tid2name((sam_hdr_t *)w->vs->hdr, v->tid);
 }
 
-/* Column `name` of the variant's MAF row, or "" when absent. */
-static const char *maf_field(const gbcms_writer_t *w, const gbcms_variant_t *v, const char *name)
+/* The MAF columns the output reads, found once by name at header time. */
+static const char *const maf_col_names[GBCMS_MAF_NUM_COLS] = {
+    "Tumor_Sample_Barcode", "Matched_Norm_Sample_Barcode", "Variant_Classification",
+    "ONCOTATOR_VARIANT_CLASSIFICATION", "Hugo_Symbol", "n_ref_count", "n_alt_count",
+    "t_ref_count", "t_alt_count", "Start_Position", "End_Position", "Caller"
+};
+
+static void find_maf_cols(gbcms_writer_t *w)
 {
     const gbcms_maf_table_t *t = &w->vs->maf;
-    if (v->maf_row < 0) return "";
-    for (int j = 0; j < t->n_cols; j++)
-        if (strcmp(t->cols[j], name) == 0) return t->rows[v->maf_row][j];
-    return "";
+    for (int k = 0; k < GBCMS_MAF_NUM_COLS; k++) {
+        w->maf_col[k] = -1;
+        for (int j = 0; j < t->n_cols && w->maf_col[k] < 0; j++)
+            if (strcmp(t->cols[j], maf_col_names[k]) == 0) w->maf_col[k] = j;
+    }
+}
+
+/* Column k of the variant's MAF row, or "" when absent. */
+static const char *maf_field(const gbcms_writer_t *w, const gbcms_variant_t *v, gbcms_maf_col_t k)
+{
+    int j = w->maf_col[k];
+    return v->maf_row < 0 || j < 0 ? "" : w->vs->maf.rows[v->maf_row][j];
 }
 
 static void header_vcf(gbcms_writer_t *w)
@@ -104,6 +118,7 @@ static void header_tsv(gbcms_writer_t *w)
 int gbcms_writer_header(gbcms_writer_t *w)
 {
     kstring_t *ks = &w->line;
+    find_maf_cols(w);
     switch (w->o->format) {
     case GBCMS_FORMAT_FILLOUT:
         kputs(fillout_cols, ks);
@@ -209,23 +224,23 @@ static long maf_int(const char *s)
  * Variant_Classification is empty. */
 static const char *maf_effect(const gbcms_writer_t *w, const gbcms_variant_t *v)
 {
-    const char *e = maf_field(w, v, "Variant_Classification");
-    return *e ? e : maf_field(w, v, "ONCOTATOR_VARIANT_CLASSIFICATION");
+    const char *e = maf_field(w, v, GBCMS_MAF_CLASS);
+    return *e ? e : maf_field(w, v, GBCMS_MAF_ONCOTATOR);
 }
 
 static void row_fillout(gbcms_writer_t *w, const gbcms_variant_t *v, const gbcms_counts_t *c)
 {
     kstring_t *ks = &w->line;
-    ksprintf(ks, "%s\t%s\t%s\t%lld\t", maf_field(w, v, "Tumor_Sample_Barcode"),
-             maf_field(w, v, "Matched_Norm_Sample_Barcode"), contig(w, v), (long long)v->pos + 1);
+    ksprintf(ks, "%s\t%s\t%s\t%lld\t", maf_field(w, v, GBCMS_MAF_SAMPLE),
+             maf_field(w, v, GBCMS_MAF_NORMAL), contig(w, v), (long long)v->pos + 1);
     put_counted(ks, v->ref, v->ref_len, v->out_ref);
     kputc('\t', ks);
     put_counted(ks, v->alt, v->alt_len, v->out_alt);
-    ksprintf(ks, "\t%s\t%s", maf_effect(w, v), maf_field(w, v, "Hugo_Symbol"));
+    ksprintf(ks, "\t%s\t%s", maf_effect(w, v), maf_field(w, v, GBCMS_MAF_GENE));
     /* columns 9-19 empty, N_RefCount, N_AltCount, 22-23 empty, T_RefCount, T_AltCount, 26-34 empty */
     ksprintf(ks, "\t\t\t\t\t\t\t\t\t\t\t\t%ld\t%ld\t\t\t%ld\t%ld\t\t\t\t\t\t\t\t\t",
-             maf_int(maf_field(w, v, "n_ref_count")), maf_int(maf_field(w, v, "n_alt_count")),
-             maf_int(maf_field(w, v, "t_ref_count")), maf_int(maf_field(w, v, "t_alt_count")));
+             maf_int(maf_field(w, v, GBCMS_MAF_N_REF)), maf_int(maf_field(w, v, GBCMS_MAF_N_ALT)),
+             maf_int(maf_field(w, v, GBCMS_MAF_T_REF)), maf_int(maf_field(w, v, GBCMS_MAF_T_ALT)));
     for (int s = 0; s < w->n_samples; s++) {
         const gbcms_counts_t *k = &c[s];
         ksprintf(ks, "\tDP=%u;RD=%u;AD=%u;VF=", k->dp, k->rd, k->ad);
@@ -257,16 +272,16 @@ static void row_maf(gbcms_writer_t *w, const gbcms_variant_t *v, const gbcms_cou
     const gbcms_maf_table_t *t = &w->vs->maf;
     const char *center = t->center ? t->center : "msk", *build = t->build ? t->build : "hg19";
     /* The reader checked both positions are whole numbers. */
-    long long start = strtoll(maf_field(w, v, "Start_Position"), NULL, 10);
-    long long end = strtoll(maf_field(w, v, "End_Position"), NULL, 10);
+    long long start = strtoll(maf_field(w, v, GBCMS_MAF_START), NULL, 10);
+    long long end = strtoll(maf_field(w, v, GBCMS_MAF_END), NULL, 10);
     for (int s = 0; s < w->n_samples; s++) {
         const gbcms_counts_t *k = &c[s];
         kstring_t *ks = &w->line;
         ksprintf(ks, "%s\t\t%s\t%s\t%s\t%lld\t%lld\t+\t%s\t%s\t%s\t%s\t%s\t\t\t%s\tNormal\t\t\t\t\t\t\t\t\t"
                  "UNPAIRED\t\t\t\t\t\t\t%u\t%u\t\t\t%s\t%u\t",
-                 maf_field(w, v, "Hugo_Symbol"), center, build, contig(w, v), start, end,
+                 maf_field(w, v, GBCMS_MAF_GENE), center, build, contig(w, v), start, end,
                  maf_effect(w, v), maf_variant_type(v), v->out_ref, v->out_ref, v->out_alt,
-                 w->names[s], k->rd, k->ad, maf_field(w, v, "Caller"), k->dp);
+                 w->names[s], k->rd, k->ad, maf_field(w, v, GBCMS_MAF_CALLER), k->dp);
         put_vf(ks, k);
         if (w->o->positive_count) ksprintf(ks, "\t%u\t%u\t%u", k->dpp, k->rdp, k->adp);
         if (w->o->negative_count) ksprintf(ks, "\t%u\t%u\t%u", k->dp - k->dpp, k->rd - k->rdp, k->ad - k->adp);
