@@ -1,4 +1,5 @@
-/* Output formats: VCF, GBCMS fillout, MAF, TSV (internal). */
+/* Output formats: VCF, GBCMS fillout, MAF, TSV (internal).  output.c
+ * dispatches; out_text.c writes fillout, MAF and TSV, out_vcf.c VCF. */
 #ifndef GBCMS_OUTPUT_H
 #define GBCMS_OUTPUT_H
 
@@ -20,7 +21,9 @@ typedef struct {
     const gbcms_variants_t *vs;
     char **names;                   /* sample names, command-line order; borrowed */
     int n_samples;
-    kstring_t line;                 /* owned scratch */
+    kstring_t line;                 /* owned: text not yet written */
+    kstring_t scratch;              /* owned scratch */
+    struct bcf_hdr_t *vcf_hdr;      /* owned: VCF output's header; set by _header */
     int maf_col[GBCMS_MAF_NUM_COLS]; /* index in the MAF table, or -1; set by _header */
 } gbcms_writer_t;
 

@@ -132,7 +132,7 @@ done
 
 # 3. One convention in VCF and TSV rows: the counted variant, an indel
 # anchored on the base before it, whatever the input.  MAF input gives the
-# rows VCF input gives (ID aside), and every VCF passes bcftools norm's REF
+# rows VCF input gives (ID, QUAL, FILTER and INFO aside), and every VCF passes bcftools norm's REF
 # check against the FASTA.
 norm_ok() {  # VCF file: bcftools accepts it and its REFs match the FASTA
     if bcftools norm -c e -f "$SIM/ref.fa" -o /dev/null "$1" 2> "$WORK/norm.err"; then ok
@@ -143,7 +143,7 @@ for fmt in vcf tsv; do
     "$GBCMS" count "${sim[@]}" --maf "$SIM/variants.maf" --format $fmt -o "$WORK/from_maf.$fmt" &&
         "$GBCMS" count "${sim[@]}" --vcf "$SIM/variants.vcf" --format $fmt -o "$WORK/from_vcf.$fmt"
     rc=$?
-    cols=1,2,4-; [[ $fmt == tsv ]] && cols=1-3,5-
+    cols=1,2,4,5,9-; [[ $fmt == tsv ]] && cols=1-3,5-   # ID, QUAL, FILTER, INFO aside
     if [[ $rc != 0 ]]; then bad "MAF/VCF input to $fmt: exit $rc"
     elif ! cmp -s <(rows "$WORK/from_maf.$fmt" $cols) <(rows "$WORK/from_vcf.$fmt" $cols); then
         bad "MAF input to $fmt: rows differ from VCF input's"
@@ -165,6 +165,80 @@ for fmt in maf fillout; do
         cmp -s <(body "$WORK/wide_out.$fmt") <(body "$WORK/narrow_out.$fmt") && ok || bad "wide MAF ($fmt) differs"
     else
         bad "wide MAF ($fmt): exit $?"
+    fi
+done
+
+# 5. VCF output carries each record's QUAL, FILTER and INFO with the input
+# headers' definitions: merged over the inputs (the first definition of an
+# ID wins, a different INFO Number/Type is a warning), IDs the records use
+# but no header defines get a definition, a multi-allelic record's
+# Number=A/R/G INFO is cut to each ALT, and contigs keep the input's
+# attributes when the lengths agree.  Text and BCF input alike.
+printf '%s\n' '##fileformat=VCFv4.2' \
+    '##FILTER=<ID=q10,Description="Quality below 10">' \
+    '##INFO=<ID=DP,Number=1,Type=Integer,Description="Total depth">' \
+    '##INFO=<ID=AF,Number=A,Type=Float,Description="Allele frequency">' \
+    '##INFO=<ID=RC,Number=R,Type=Integer,Description="Reads per allele">' \
+    '##INFO=<ID=GL3,Number=G,Type=Integer,Description="Per genotype">' \
+    '##INFO=<ID=SOMATIC,Number=0,Type=Flag,Description="Somatic">' \
+    '##contig=<ID=chr1,length=6000,assembly=sim1>' \
+    '##contig=<ID=chr2,length=2999>' \
+    $'#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO' \
+    $'chr1\t301\tsite1\tT\tA\t50\tPASS\tDP=100;AF=0.4;SOMATIC' \
+    $'chr1\t801\tsite2\tC\tA,G\t12.5\tq10\tDP=90;AF=0.2,0.01;RC=70,19,1;GL3=0,1,2,3,4,5' \
+    $'chr1\t1301\tsite3\tT\tG\t.\tlowqual;q10\tNEW=x;FLAGX' > "$WORK/carry_a.vcf"
+printf '%s\n' '##fileformat=VCFv4.2' \
+    '##FILTER=<ID=q10,Description="Another definition">' \
+    '##INFO=<ID=AF,Number=1,Type=Float,Description="Conflicting">' \
+    '##INFO=<ID=BONLY,Number=1,Type=Integer,Description="Only in b">' \
+    $'#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO' \
+    $'chr2\t501\tsite12\tG\tA\t30\tPASS\tBONLY=3' > "$WORK/carry_b.vcf"
+# GL3 of ALT G (allele 2): genotypes 0/0, 0/2, 2/2 are values 0, 3 and 5
+printf '%s\n' $'chr1\t301\tsite1\tT\tA\t50\tPASS\tDP=100;AF=0.4;SOMATIC' \
+    $'chr1\t801\tsite2\tC\tA\t12.5\tq10\tDP=90;AF=0.2;RC=70,19;GL3=0,1,2' \
+    $'chr1\t801\tsite2\tC\tG\t12.5\tq10\tDP=90;AF=0.01;RC=70,1;GL3=0,3,5' \
+    $'chr1\t1301\tsite3\tT\tG\t.\tlowqual;q10\tNEW=x;FLAGX' \
+    $'chr2\t501\tsite12\tG\tA\t30\tPASS\tBONLY=3' > "$WORK/carry.want"
+printf '%s\n' '##FILTER=<ID=PASS,Description="All filters passed">' \
+    '##FILTER=<ID=q10,Description="Quality below 10">' \
+    '##INFO=<ID=DP,Number=1,Type=Integer,Description="Total depth">' \
+    '##INFO=<ID=AF,Number=A,Type=Float,Description="Allele frequency">' \
+    '##INFO=<ID=RC,Number=R,Type=Integer,Description="Reads per allele">' \
+    '##INFO=<ID=GL3,Number=G,Type=Integer,Description="Per genotype">' \
+    '##INFO=<ID=SOMATIC,Number=0,Type=Flag,Description="Somatic">' \
+    '##INFO=<ID=BONLY,Number=1,Type=Integer,Description="Only in b">' \
+    '##contig=<ID=chr1,length=6000,assembly=sim1>' \
+    '##contig=<ID=chr2,length=3000>' \
+    '##FILTER=<ID=lowqual,Description="Not defined in the input header">' \
+    '##INFO=<ID=NEW,Number=.,Type=String,Description="Not defined in the input header">' \
+    '##INFO=<ID=FLAGX,Number=0,Type=Flag,Description="Not defined in the input header">' > "$WORK/carry.hdr"
+# BCF needs every ID defined: the BCF copy defines them as gbcms would
+grep '^##' "$WORK/carry_a.vcf" > "$WORK/carry_a_def.vcf"
+grep -e lowqual -e NEW -e FLAGX "$WORK/carry.hdr" >> "$WORK/carry_a_def.vcf"
+grep -v '^##' "$WORK/carry_a.vcf" >> "$WORK/carry_a_def.vcf"
+bcftools view --no-version -Ob -o "$WORK/carry_a.bcf" "$WORK/carry_a_def.vcf" || bad "bcftools cannot make carry_a.bcf"
+sort_if() { if [[ $1 == bcf ]]; then sort; else cat; fi; }   # BCF input: its header's own order
+for in in vcf bcf; do
+    out=$WORK/carry_$in.out.vcf
+    if "$GBCMS" count "${sim[@]}" --vcf "$WORK/carry_a.$in" --vcf "$WORK/carry_b.vcf" -o "$out" 2> "$WORK/carry.err"; then
+        if ! diff <(grep -v '^#' "$out" | cut -f 1-8) "$WORK/carry.want" > "$WORK/carry.diff"; then
+            bad "carried columns ($in input):"; cat "$WORK/carry.diff"
+        elif ! diff <(grep -e '^##FILTER' -e '^##INFO' -e '^##contig' "$out" | sort_if $in) \
+                <(sort_if $in < "$WORK/carry.hdr") > "$WORK/carry.diff"; then
+            bad "carried header lines ($in input):"; cat "$WORK/carry.diff"
+        elif ! grep -q "the input VCF headers define INFO 'AF' twice, differently; the first definition is kept" \
+                "$WORK/carry.err"; then
+            bad "no warning for the two AF definitions ($in input): $(cat "$WORK/carry.err")"
+        else ok; fi
+        norm_ok "$out"
+        # FILTER works downstream: PASS rows only, and through BCF and back
+        n=$(bcftools view -H -f PASS "$out" | cut -f 3 | tr '\n' ' ')
+        [[ $n == "site1 site12 " ]] && ok || bad "bcftools view -f PASS ($in input) gives '$n'"
+        q=$(bcftools view -Ob "$out" | bcftools query -f '%ID:%ALT:%FILTER:%INFO/AF:%INFO/RC\n' | tr '\n' ' ')
+        [[ $q == "site1:A:PASS:0.4:. site2:A:q10:0.2:70,19 site2:G:q10:0.01:70,1 site3:G:lowqual;q10:.:. site12:A:PASS:.:. " ]] &&
+            ok || bad "through BCF ($in input): '$q'"
+    else
+        bad "carrying QUAL/FILTER/INFO ($in input): exit $?: $(head -c 300 "$WORK/carry.err")"
     fi
 done
 
