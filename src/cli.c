@@ -18,7 +18,7 @@ enum {
     O_BAM = 256, O_BAMFOF, O_VCF, O_MAF, O_OMAF, O_FORMAT, O_MAQ, O_BAQ,
     O_FDUP, O_FIMPROPER, O_FQC, O_FINDEL, O_FNONPRIMARY,
     O_POSITIVE, O_NEGATIVE, O_FRAGMENT, O_FRACTIONAL, O_SUPPRESS,
-    O_BLOCK_SIZE, O_BLOCK_DIST, O_GENERIC, O_VERSION
+    O_BLOCK_SIZE, O_BLOCK_DIST, O_GENERIC, O_VERSION, O_VCF_FIELDS
 };
 
 /* GBCMS spellings (underscores) take their 0|1 argument as GBCMS did; the
@@ -33,6 +33,7 @@ static const struct option long_opts[] = {
     { "output", required_argument, NULL, O_OUTPUT },
     { "omaf", no_argument, NULL, O_OMAF },
     { "format", required_argument, NULL, O_FORMAT },
+    { "vcf-fields", required_argument, NULL, O_VCF_FIELDS },
     { "thread", required_argument, NULL, O_THREADS },
     { "threads", required_argument, NULL, O_THREADS },
     { "maq", required_argument, NULL, O_MAQ },
@@ -213,6 +214,14 @@ int gbcms_cli_parse(int argc, char **argv, gbcms_opts_t *o)
             break;
         case O_OMAF: o->format = GBCMS_FORMAT_MAF; break;
         case O_FORMAT: if (set_format(o, optarg)) ret = GBCMS_CLI_USAGE; break;
+        case O_VCF_FIELDS:
+            if (strcmp(optarg, "gbcms") == 0 || strcmp(optarg, "standard") == 0) {
+                o->vcf_standard = optarg[0] == 's';
+            } else {
+                gbcms_log(GBCMS_LOG_ERROR, "--vcf-fields takes gbcms or standard, not '%s'", optarg);
+                ret = GBCMS_CLI_USAGE;
+            }
+            break;
         case O_THREADS: if (gbcms_parse_int(optarg, name, 0, 4096, &o->threads)) ret = GBCMS_CLI_USAGE; break;
         case O_MAQ: if (gbcms_parse_int(optarg, name, 0, 255, &o->min_mapq)) ret = GBCMS_CLI_USAGE; break;
         case O_BAQ: if (gbcms_parse_int(optarg, name, 0, 255, &o->min_baseq)) ret = GBCMS_CLI_USAGE; break;
@@ -281,6 +290,9 @@ void gbcms_cli_help(FILE *fp)
 "  -o, --output FILE        output file [standard output]\n"
 "  --format FMT             vcf, fillout, maf or tsv [vcf for VCF input, fillout for MAF]\n"
 "  --omaf                   same as --format maf\n"
+"  --vcf-fields gbcms|standard\n"
+"                           VCF FORMAT fields: GBCMS's, or DP, AD/ADF/ADR (Number=R),\n"
+"                           VAF (Number=A) and FRAGDP/FRAGAD for fragments [gbcms]\n"
 "  --positive_count 0|1     fillout/MAF: strand + counts DPP/RDP/ADP [%d]\n"
 "  --negative_count 0|1     fillout/MAF: strand - counts DPN/RDN/ADN [%d]\n"
 "  --fragment_count 0|1     fragment counts DPF/RDF/ADF [%d]\n"
@@ -312,7 +324,8 @@ void gbcms_cli_help(FILE *fp)
 "Counters: DP (reads), RD (reads with REF), AD (reads with ALT), VF = AD/DP,\n"
 "DPP/RDP/ADP on the + strand, DPN/RDN/ADN on the - strand, DPF/RDF/ADF fragments.\n"
 "VCF output: FORMAT DP:RD:AD:VF:DPP:DPN:RDP:RDN:ADP:ADN[:DPF:RDF:ADF], one column per\n"
-"sample.  TSV output: one row per variant and sample, one column per counter.\n"
+"sample (--vcf-fields standard: DP:AD:ADF:ADR:VAF[:FRAGDP:FRAGAD]).  TSV output:\n"
+"one row per variant and sample, one column per counter.\n"
 "\n"
 "Exit status: 0 success, 1 data or runtime error, 2 usage error.\n",
         d.positive_count, d.negative_count, d.fragment_count, d.min_mapq, d.min_baseq,

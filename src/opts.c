@@ -116,6 +116,10 @@ int gbcms_opts_check(gbcms_opts_t *o)
                   o->format == GBCMS_FORMAT_MAF ? "maf" : "fillout");
         return -1;
     }
+    if (o->vcf_standard && o->format != GBCMS_FORMAT_VCF) {
+        gbcms_log(GBCMS_LOG_ERROR, "--vcf-fields applies to VCF output only");
+        return -1;
+    }
     if (o->output && strcmp(o->output, "-") == 0) {
         free(o->output);
         o->output = NULL;

@@ -28,6 +28,18 @@ static const char *const gbcms_fmt[][3] = {
     { "RDF", "Float", "Fragments supporting the reference allele" },
     { "ADF", "Float", "Fragments supporting the alternate allele" } };
 
+/* --vcf-fields standard: the VCF specification's and bcftools mpileup's
+ * per-allele depths (Number=R: REF, ALT), bcftools +fill-tags' VAF, and
+ * fragment counts under names no standard or common tool uses. */
+static const char *const std_fmt[][4] = {
+    { "DP", "1", "Integer", "Reads counted at the variant, whichever allele they carry" },
+    { "AD", "R", "Integer", "Reads supporting each allele (REF, ALT)" },
+    { "ADF", "R", "Integer", "Reads on the forward strand supporting each allele (REF, ALT)" },
+    { "ADR", "R", "Integer", "Reads on the reverse strand supporting each allele (REF, ALT)" },
+    { "VAF", "A", "Float", "Fraction of the reads supporting REF or ALT that support ALT" },
+    { "FRAGDP", "1", "Integer", "Fragments (read names) counted at the variant" },
+    { "FRAGAD", "R", "Float", "Fragments supporting each allele (REF, ALT)" } };
+
 static int append(bcf_hdr_t *h, const char *line)
 {
     if (bcf_hdr_append(h, line) == 0) return 0;
@@ -181,11 +193,15 @@ int gbcms_vcf_header(gbcms_writer_t *w)
     if (ret == 0) ret = add_contigs(w, h, ctg);
     if (ret == 0 && bcf_hdr_sync(h) < 0) ret = gbcms_oom("the VCF header");
     if (ret == 0) ret = define_used(w, h);
-    int n_fmt = w->o->fragment_count ? 13 : 10;
+    int n_fmt = w->o->vcf_standard ? (w->o->fragment_count ? 7 : 5) : (w->o->fragment_count ? 13 : 10);
     for (int i = 0; ret == 0 && i < n_fmt; i++) {
         ks->l = 0;
-        ksprintf(ks, "##FORMAT=<ID=%s,Number=1,Type=%s,Description=\"%s\">", gbcms_fmt[i][0], gbcms_fmt[i][1],
-                 gbcms_fmt[i][2]);
+        if (w->o->vcf_standard)
+            ksprintf(ks, "##FORMAT=<ID=%s,Number=%s,Type=%s,Description=\"%s\">", std_fmt[i][0], std_fmt[i][1],
+                     std_fmt[i][2], std_fmt[i][3]);
+        else
+            ksprintf(ks, "##FORMAT=<ID=%s,Number=1,Type=%s,Description=\"%s\">", gbcms_fmt[i][0], gbcms_fmt[i][1],
+                     gbcms_fmt[i][2]);
         ret = append(h, ks->s);
     }
     for (int s = 0; ret == 0 && s < w->n_samples; s++)
@@ -238,6 +254,21 @@ static void put_info(kstring_t *ks, gbcms_writer_t *w, const char *info, int a, 
     }
 }
 
+/* One sample's DP:AD:ADF:ADR:VAF[:FRAGDP:FRAGAD].  VAF is ALT / (REF + ALT)
+ * reads, as bcftools +fill-tags computes it from AD (0 without either). */
+static void put_standard(kstring_t *ks, const gbcms_counts_t *c, int fragments)
+{
+    ksprintf(ks, "\t%u:%u,%u:%u,%u:%u,%u:", c->dp, c->rd, c->ad, c->rdp, c->adp, c->rd - c->rdp, c->ad - c->adp);
+    if (c->rd + c->ad == 0) kputc('0', ks);
+    else ksprintf(ks, "%.10g", (double)c->ad / ((double)c->rd + c->ad));
+    if (fragments) {
+        ksprintf(ks, ":%u:", c->dpf);
+        gbcms_put_half(ks, c->rdf2);
+        kputc(',', ks);
+        gbcms_put_half(ks, c->adf2);
+    }
+}
+
 void gbcms_vcf_row(gbcms_writer_t *w, const gbcms_variant_t *v, const gbcms_counts_t *c)
 {
     kstring_t *ks = &w->line;
@@ -252,10 +283,15 @@ void gbcms_vcf_row(gbcms_writer_t *w, const gbcms_variant_t *v, const gbcms_coun
     } else {
         kputs(v->qfi, ks);
     }
-    ksprintf(ks, "\tDP:RD:AD:VF:DPP:DPN:RDP:RDN:ADP:ADN%s", w->o->fragment_count ? ":DPF:RDF:ADF" : "");
-    for (int s = 0; s < w->n_samples; s++) {
-        kputc('\t', ks);
-        gbcms_put_counters(ks, &c[s], w->o->fragment_count, ':');
+    if (w->o->vcf_standard) {
+        ksprintf(ks, "\tDP:AD:ADF:ADR:VAF%s", w->o->fragment_count ? ":FRAGDP:FRAGAD" : "");
+        for (int s = 0; s < w->n_samples; s++) put_standard(ks, &c[s], w->o->fragment_count);
+    } else {
+        ksprintf(ks, "\tDP:RD:AD:VF:DPP:DPN:RDP:RDN:ADP:ADN%s", w->o->fragment_count ? ":DPF:RDF:ADF" : "");
+        for (int s = 0; s < w->n_samples; s++) {
+            kputc('\t', ks);
+            gbcms_put_counters(ks, &c[s], w->o->fragment_count, ':');
+        }
     }
     kputc('\n', ks);
 }

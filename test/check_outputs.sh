@@ -242,5 +242,49 @@ for in in vcf bcf; do
     fi
 done
 
+# 6. --vcf-fields standard: DP, AD/ADF/ADR with Number=R (REF, ALT), VAF
+# with Number=A, FRAGDP/FRAGAD, checked against the truth, and read
+# correctly by bcftools: +fill-tags recomputes VAF and per-sample sums from
+# them, and annotate -c FORMAT/AD moves AD into another VCF.
+std=$WORK/std.vcf
+if "$GBCMS" count "${sim[@]}" --vcf "$SIM/variants.vcf" --vcf-fields standard --fragment-count -o "$std"; then
+    norm_ok "$std"
+    # truth: sample chrom pos ref alt DP RD AD DPP RDP ADP DPF RDF ADF
+    want_std() {  # the fields each sample should have, from the truth
+        awk -F'\t' 'NR > 1 { vaf = ($7 + $8) ? $8 / ($7 + $8) : 0
+            printf "%s\t%s\t%s\t%s,%s\t%s,%s\t%s,%s\t%.6f\t%s\t%s,%s\n", $2, $3, $6, $7, $8, $10, $11,
+                   $7 - $10, $8 - $11, vaf, $12, $13, $14 }' "$SIM/truth.tsv" | sort
+    }
+    got=$(bcftools query -f '[%CHROM\t%POS\t%DP\t%AD\t%ADF\t%ADR\t%VAF\t%FRAGDP\t%FRAGAD\n]' "$std" |
+          awk -F'\t' 'BEGIN { OFS = "\t" } { $7 = sprintf("%.6f", $7); print }' | sort)
+    [[ -n $got && $got == "$(want_std)" ]] && ok || bad "standard fields differ from the truth: $(diff <(echo "$got") <(want_std) | head -5)"
+    # Number=R/A as declared
+    grep -q '^##FORMAT=<ID=AD,Number=R,Type=Integer' "$std" && grep -q '^##FORMAT=<ID=VAF,Number=A,Type=Float' "$std" &&
+        grep -q '^##FORMAT=<ID=ADF,Number=R' "$std" && grep -q '^##FORMAT=<ID=ADR,Number=R' "$std" &&
+        grep -q '^##FORMAT=<ID=FRAGAD,Number=R,Type=Float' "$std" && ok || bad "standard FORMAT definitions"
+    # +fill-tags: VAF from AD equals ours; per-sample REF+ALT and the site's DP sum from ours
+    ft=$(bcftools +fill-tags "$std" -- -t 'FORMAT/VAF,FORMAT/ADSUM:1=int(smpl_sum(FORMAT/AD)),INFO/DPSUM:1=int(sum(FORMAT/DP))' |
+         bcftools query -f '%POS\t%DPSUM[\t%ADSUM\t%VAF]\n')
+    want=$(bcftools query -f '%POS[\t%DP][\t%AD][\t%VAF]\n' "$std" |
+           awk -F'\t' '{ split($4, t, ","); split($5, n, ",")
+                         printf "%s\t%d\t%d\t%.5f\t%d\t%.5f\n", $1, $2 + $3, t[1] + t[2], $6, n[1] + n[2], $7 }')
+    got=$(echo "$ft" | awk -F'\t' '{ printf "%s\t%d\t%d\t%.5f\t%d\t%.5f\n", $1, $2, $3, $4, $5, $6 }')
+    [[ -n $got && $got == "$want" ]] && ok || bad "+fill-tags on standard fields: $(diff <(echo "$got") <(echo "$want") | head -5)"
+    # annotate -c FORMAT/AD: the counts land, per allele, in a VCF of the same sites and samples
+    { grep '^##' "$SIM/variants.vcf"; echo '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">'
+      printf '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\ttumor\tnormal\n'
+      grep -v '^#' "$SIM/variants.vcf" | awk 'BEGIN { OFS = "\t" } { print $0, "GT", "./.", "./." }'
+    } | bgzip -c > "$WORK/target.vcf.gz"
+    bgzip -c "$std" > "$std.gz" && tabix -p vcf "$std.gz" && tabix -p vcf "$WORK/target.vcf.gz" &&
+        got=$(bcftools annotate -a "$std.gz" -c FORMAT/AD "$WORK/target.vcf.gz" | bcftools query -f '%CHROM:%POS[\t%AD]\n' | sort) &&
+        want=$(awk -F'\t' 'NR > 1 { ad[$1 FS $2 ":" $3] = $7 "," $8; site[$2 ":" $3] = 1 }
+                   END { for (p in site) print p "\t" ad["tumor" FS p] "\t" ad["normal" FS p] }' "$SIM/truth.tsv" | sort)
+    rc=$?
+    [[ $rc == 0 && -n $got && $got == "$want" ]] && ok ||
+        bad "annotate -c FORMAT/AD (exit $rc): $(diff <(echo "$got") <(echo "$want") | head -5)"
+else
+    bad "--vcf-fields standard: exit $?"
+fi
+
 echo "$pass passed, $fail failed"
 [[ $fail == 0 ]]

@@ -28,6 +28,7 @@ typedef struct {
     int input_is_maf;            /* 1: --maf, 0: --vcf */
     char *output;                /* NULL or "-": standard output */
     gbcms_format_t format;
+    int vcf_standard;            /* --vcf-fields standard: VCF-standard FORMAT fields */
     int threads;                 /* total worker threads; 0 = all CPUs */
     int min_mapq;                /* --maq */
     int min_baseq;               /* --baq */
