@@ -1,5 +1,6 @@
 /* `gbcms count` command line: GBCMS spellings and modern ones are the same
  * options.  Only parsing lives here; validation is gbcms_opts_check(). */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -92,7 +93,14 @@ static int is_file(const char *path)
     return stat(path, &st) == 0;
 }
 
-/* NAME:PATH, or PATH when the argument names a file or has no ':'. */
+/* "scheme://..." (https://, s3://, file://) is a URL, never NAME:PATH. */
+static int is_url(const char *s)
+{
+    size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
+    return n > 0 && isalpha((unsigned char)s[0]) && strncmp(s + n, "://", 3) == 0;
+}
+
+/* NAME:PATH, or PATH when the argument is a URL, names a file or has no ':'. */
 static int add_bam_arg(gbcms_opts_t *o, const char *arg)
 {
     const char *colon = strchr(arg, ':');
@@ -100,7 +108,7 @@ static int add_bam_arg(gbcms_opts_t *o, const char *arg)
         gbcms_log(GBCMS_LOG_ERROR, "--bam: empty path");
         return -1;
     }
-    if (is_file(arg) || !colon) return gbcms_opts_add_bam(o, NULL, arg);
+    if (is_url(arg) || is_file(arg) || !colon) return gbcms_opts_add_bam(o, NULL, arg);
     if (colon == arg || colon[1] == 0) {
         gbcms_log(GBCMS_LOG_ERROR, "--bam '%s': expected [NAME:]PATH", arg);
         return -1;

@@ -77,13 +77,12 @@ static int open_samples(const gbcms_opts_t *o, gbcms_sample_t *samples)
     for (int s = 0; s < o->n_bams; s++) {
         const char *path = o->bams[s].path;
         gbcms_sample_t *sm = &samples[s];
-        if (access(path, R_OK) != 0) {
-            gbcms_log(GBCMS_LOG_ERROR, "%s: cannot read the BAM/CRAM: %s", path, strerror(errno));
-            return -1;
-        }
+        /* No access() check first: it knows nothing of URLs. */
+        errno = 0;
         samFile *fp = sam_open(path, "r");
         if (!fp) {
-            gbcms_log(GBCMS_LOG_ERROR, "%s: cannot open the BAM/CRAM", path);
+            gbcms_log(GBCMS_LOG_ERROR, "%s: cannot read the BAM/CRAM: %s", path,
+                      errno ? strerror(errno) : "not a readable BAM, CRAM or SAM file");
             return -1;
         }
         int ret = 0;
