@@ -19,7 +19,8 @@ enum {
     O_BAM = 256, O_BAMFOF, O_VCF, O_MAF, O_OMAF, O_FORMAT, O_MAQ, O_BAQ,
     O_FDUP, O_FIMPROPER, O_FQC, O_FINDEL, O_FNONPRIMARY,
     O_POSITIVE, O_NEGATIVE, O_FRAGMENT, O_FRACTIONAL, O_SUPPRESS,
-    O_BLOCK_SIZE, O_BLOCK_DIST, O_GENERIC, O_VERSION, O_VCF_FIELDS
+    O_BLOCK_SIZE, O_BLOCK_DIST, O_GENERIC, O_VERSION, O_VCF_FIELDS, O_WRITE_INDEX,
+    O_OUTPUT_TYPE = 'O'
 };
 
 /* GBCMS spellings (underscores) take their 0|1 argument as GBCMS did; the
@@ -35,6 +36,8 @@ static const struct option long_opts[] = {
     { "omaf", no_argument, NULL, O_OMAF },
     { "format", required_argument, NULL, O_FORMAT },
     { "vcf-fields", required_argument, NULL, O_VCF_FIELDS },
+    { "output-type", required_argument, NULL, O_OUTPUT_TYPE },
+    { "write-index", optional_argument, NULL, O_WRITE_INDEX },
     { "thread", required_argument, NULL, O_THREADS },
     { "threads", required_argument, NULL, O_THREADS },
     { "maq", required_argument, NULL, O_MAQ },
@@ -199,7 +202,7 @@ int gbcms_cli_parse(int argc, char **argv, gbcms_opts_t *o)
     opterr = 0;
     /* '+': stop at the first non-option, so the paths after --bam stay in
      * order and are taken here rather than permuted to the end. */
-    while (ret == GBCMS_CLI_RUN && (c = getopt_long(argc, argv, "+:f:o:t:hq", long_opts, &idx)) != -1) {
+    while (ret == GBCMS_CLI_RUN && (c = getopt_long(argc, argv, "+:f:o:O:t:hq", long_opts, &idx)) != -1) {
         const char *name = (c == '?' || c == ':') ? NULL : (idx >= 0 ? long_opts[idx].name : NULL);
         if (idx < 0 && c != '?' && c != ':' && c < 256) {
             /* short option: find its long name for messages */
@@ -222,6 +225,23 @@ int gbcms_cli_parse(int argc, char **argv, gbcms_opts_t *o)
             break;
         case O_OMAF: o->format = GBCMS_FORMAT_MAF; break;
         case O_FORMAT: if (set_format(o, optarg)) ret = GBCMS_CLI_USAGE; break;
+        case O_OUTPUT_TYPE:
+            if (strlen(optarg) == 1 && strchr("vzbu", optarg[0])) {
+                o->output_type = optarg[0];
+            } else {
+                gbcms_log(GBCMS_LOG_ERROR, "--output-type takes v, z, b or u, not '%s'", optarg);
+                ret = GBCMS_CLI_USAGE;
+            }
+            break;
+        case O_WRITE_INDEX:
+            if (!optarg) o->write_index = GBCMS_INDEX_AUTO;
+            else if (strcmp(optarg, "tbi") == 0) o->write_index = GBCMS_INDEX_TBI;
+            else if (strcmp(optarg, "csi") == 0) o->write_index = GBCMS_INDEX_CSI;
+            else {
+                gbcms_log(GBCMS_LOG_ERROR, "--write-index takes tbi or csi, not '%s'", optarg);
+                ret = GBCMS_CLI_USAGE;
+            }
+            break;
         case O_VCF_FIELDS:
             if (strcmp(optarg, "gbcms") == 0 || strcmp(optarg, "standard") == 0) {
                 o->vcf_standard = optarg[0] == 's';
@@ -296,6 +316,11 @@ void gbcms_cli_help(FILE *fp)
 "                           MAF input and CRAM\n"
 "Output:\n"
 "  -o, --output FILE        output file [standard output]\n"
+"  -O, --output-type v|z|b|u\n"
+"                           text, BGZF text, BCF, uncompressed BCF [from the\n"
+"                           name: .bcf BCF, .gz/.bgz BGZF, else text]\n"
+"  --write-index[=tbi|csi]  index the output beside it (FILE.tbi for BGZF VCF,\n"
+"                           FILE.csi for BCF) [off]\n"
 "  --format FMT             vcf, fillout, maf or tsv [vcf for VCF input, fillout for MAF]\n"
 "  --omaf                   same as --format maf\n"
 "  --vcf-fields gbcms|standard\n"

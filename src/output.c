@@ -1,22 +1,11 @@
 /* Output: the chosen format's header and rows, flushed block by block.
  * Numbers: counts as integers, fragment counts with a half as "N.5",
  * VF = AD/DP with up to 10 significant digits. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <htslib/vcf.h>
 #include "gbcms/log.h"
 #include "output_internal.h"
-
-static int flush_line(gbcms_writer_t *w)
-{
-    if (fwrite(w->line.s, 1, w->line.l, w->fp) != w->line.l) {
-        gbcms_log(GBCMS_LOG_ERROR, "cannot write the output: %s", strerror(errno));
-        return -1;
-    }
-    w->line.l = 0;
-    return 0;
-}
 
 void gbcms_put_vf(kstring_t *ks, const gbcms_counts_t *c)
 {
@@ -89,16 +78,18 @@ int gbcms_writer_header(gbcms_writer_t *w)
     case GBCMS_FORMAT_TSV: r = gbcms_tsv_header(w); break;
     default: r = gbcms_vcf_header(w); break;
     }
-    return r < 0 ? -1 : flush_line(w);
+    return r < 0 || gbcms_sink_open(w) < 0 ? -1 : gbcms_sink_header(w);
 }
 
 int gbcms_writer_block(void *ctx, size_t block, const gbcms_counts_t *counts)
 {
     gbcms_writer_t *w = ctx;
     const gbcms_block_t *blk = &w->vs->blocks[block];
+    int by_row = gbcms_sink_by_row(w);
     for (size_t i = blk->begin; i < blk->end; i++) {
         const gbcms_variant_t *v = &w->vs->v[i];
         const gbcms_counts_t *c = counts + (v->primary - blk->begin) * (size_t)w->n_samples;
+        size_t start = w->line.l;
         switch (w->o->format) {
         case GBCMS_FORMAT_FILLOUT: gbcms_fillout_row(w, v, c); break;
         case GBCMS_FORMAT_MAF:   /* one row per unique variant and sample */
@@ -107,13 +98,18 @@ int gbcms_writer_block(void *ctx, size_t block, const gbcms_counts_t *counts)
         case GBCMS_FORMAT_TSV: gbcms_tsv_row(w, v, c); break;
         default: gbcms_vcf_row(w, v, c); break;
         }
-        if (w->line.l >= 1 << 16 && flush_line(w) < 0) return -1;
+        if (by_row) {   /* VCF only: one row per variant */
+            if (gbcms_sink_row(w, v, start) < 0) return -1;
+        } else if (w->line.l >= 1 << 16 && gbcms_sink_text(w) < 0) {
+            return -1;
+        }
     }
-    return flush_line(w);
+    return gbcms_sink_text(w);
 }
 
 void gbcms_writer_destroy(gbcms_writer_t *w)
 {
+    gbcms_sink_close(w);
     free(w->line.s);
     free(w->scratch.s);
     if (w->vcf_hdr) bcf_hdr_destroy(w->vcf_hdr);

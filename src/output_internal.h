@@ -33,6 +33,18 @@ void gbcms_maf_row(gbcms_writer_t *w, const gbcms_variant_t *v, const gbcms_coun
 void gbcms_tsv_row(gbcms_writer_t *w, const gbcms_variant_t *v, const gbcms_counts_t *c);
 void gbcms_vcf_row(gbcms_writer_t *w, const gbcms_variant_t *v, const gbcms_counts_t *c);
 
+/* The sink (out_sink.c).  _open sets up the output type; _header writes
+ * the header in w->line (or, for BCF, from w->vcf_hdr) and starts the
+ * index; _text writes w->line as it is; when _by_row, each VCF row must
+ * instead go through _row (BCF conversion, indexing), start being where
+ * the row begins in w->line.  All return 0 or -1 after logging. */
+int gbcms_sink_open(gbcms_writer_t *w);
+int gbcms_sink_header(gbcms_writer_t *w);
+int gbcms_sink_text(gbcms_writer_t *w);
+int gbcms_sink_by_row(const gbcms_writer_t *w);
+int gbcms_sink_row(gbcms_writer_t *w, const gbcms_variant_t *v, size_t start);
+void gbcms_sink_close(gbcms_writer_t *w);
+
 /* VCF sample column / TSV counter columns: the GBCMS fields in one order. */
 void gbcms_put_counters(kstring_t *ks, const gbcms_counts_t *c, int fragments, char sep);
 

@@ -179,7 +179,9 @@ int gbcms_run(gbcms_opts_t *o)
     int r = gbcms_engine_run(o, &vs, samples, n, progress_sink, &prog);
     if (prog.shown) fputc('\n', stderr);
     if (r < 0) goto done;
+    if (gbcms_writer_finish(&w) < 0) goto done;   /* before the data file is committed */
     if (gbcms_outfile_commit(&of) < 0) goto done;
+    if (gbcms_writer_commit_index(&w) < 0) goto done;
     ret = 0;
     long mism = gbcms_warn_count(GBCMS_WARN_REF_MISMATCH);
     if (mism > 0)

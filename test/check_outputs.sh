@@ -286,5 +286,72 @@ else
     bad "--vcf-fields standard: exit $?"
 fi
 
+# 7. The output type follows the name (.vcf.gz/.vcf.bgz/.tsv.gz/... BGZF,
+# .bcf BCF) unless -O says otherwise, the content is the plain output's, and
+# --write-index writes the index tabix or bcftools index would (same bytes
+# once decompressed), usable for region queries.  Byte-identical for any
+# --threads and block size.
+plain_vcf=$WORK/type_plain.vcf
+"$GBCMS" count "${sim[@]}" --vcf "$SIM/variants.vcf" -o "$plain_vcf" || bad "plain VCF: exit $?"
+noprov() { grep -v -e '^##gbcms_command' -e '^##bcftools'; }   # the command line names the output
+type_is() {  # FILE, htsfile's description, the plain output it must hold (as text)
+    local d
+    d=$(htsfile "$1" | cut -f 2)
+    if [[ $d != "$2" ]]; then bad "$1 is '$d', expected '$2'"; return; fi
+    case $2 in
+    BCF*) cmp -s <(bcftools view "$1" | noprov) <(bcftools view "$3" | noprov) ;;
+    *) cmp -s <(gzip -dcf "$1" | noprov | grep -v '^#gbcms') <(noprov < "$3" | grep -v '^#gbcms') ;;
+    esac && ok || bad "$1 does not hold what $3 holds"
+}
+bgzf_vcf='VCF version 4.2 BGZF-compressed variant calling data'
+for name in out.vcf.gz out.vcf.bgz out.bcf; do
+    "$GBCMS" count "${sim[@]}" --vcf "$SIM/variants.vcf" -o "$WORK/$name" || bad "-o $name: exit $?"
+    [[ $name == *.bcf ]] && type_is "$WORK/$name" 'BCF version 2.2 compressed variant calling data' "$plain_vcf" ||
+        type_is "$WORK/$name" "$bgzf_vcf" "$plain_vcf"
+done
+for fmt in tsv maf fillout; do
+    in=(--maf "$SIM/variants.maf"); [[ $fmt == tsv ]] && in=(--vcf "$SIM/variants.vcf")
+    "$GBCMS" count "${sim[@]}" "${in[@]}" --format $fmt -o "$WORK/type.$fmt" &&
+        "$GBCMS" count "${sim[@]}" "${in[@]}" --format $fmt -o "$WORK/type.$fmt.gz" || bad "$fmt output: exit $?"
+    type_is "$WORK/type.$fmt.gz" 'unknown BGZF-compressed data' "$WORK/type.$fmt"
+done
+# -O sets the type whatever the name, to files and to standard output
+"$GBCMS" count "${sim[@]}" --vcf "$SIM/variants.vcf" -O v -o "$WORK/forced.vcf.gz" || bad "-O v: exit $?"
+type_is "$WORK/forced.vcf.gz" 'VCF version 4.2 variant calling text' "$plain_vcf"
+for t in z b u; do
+    "$GBCMS" count "${sim[@]}" --vcf "$SIM/variants.vcf" -O $t > "$WORK/stdout.$t" || bad "-O $t: exit $?"
+done
+type_is "$WORK/stdout.z" "$bgzf_vcf" "$plain_vcf"
+type_is "$WORK/stdout.b" 'BCF version 2.2 compressed variant calling data' "$plain_vcf"
+type_is "$WORK/stdout.u" 'BCF version 2.2 variant calling data' "$plain_vcf"
+bgzip -t "$WORK/stdout.z" && ok || bad "-O z output fails bgzip -t"
+# --write-index: .tbi for BGZF VCF, .csi for BCF or on request; as tabix and bcftools index make them
+check_index() {  # FILE EXT: the index works for a region and equals the reference tools' index
+    local f=$1 ext=$2 r
+    if [[ ! -s $f.$ext ]]; then bad "--write-index for $f made no .$ext: $(ls "$f"*)"; return; fi
+    r=$(bcftools view -H "$f" chr1:2801-3301 | cut -f 3 | tr '\n' ' ')
+    [[ $r == "site6 site7 " ]] && ok || bad "$f: region chr1:2801-3301 gives '$r'"
+    cp "$f" "$f.ref"
+    if [[ $ext == tbi ]]; then tabix -p vcf "$f.ref"; else bcftools index "$f.ref"; fi
+    cmp -s <(bgzip -dc "$f.$ext") <(bgzip -dc "$f.ref.$ext") && ok || bad "$f.$ext differs from the index tabix/bcftools make"
+}
+for spec in out.vcf.gz:tbi:tbi out.bcf:csi: idx.vcf.gz:csi:csi; do
+    IFS=: read -r name ext arg <<< "$spec"
+    f=$WORK/$name; g=$WORK/t3_$name; rm -f "$f" "$f".* "$g" "$g".*
+    if "$GBCMS" count "${sim[@]}" --vcf "$SIM/variants.vcf" -o "$f" --write-index${arg:+=$arg} &&
+       "$GBCMS" count "${sim[@]}" --vcf "$SIM/variants.vcf" -o "$g" --write-index${arg:+=$arg} -t 3 --max-block-size 2
+    then
+        check_index "$f" $ext
+        check_index "$g" $ext
+        # any --threads and block size: the same data (the command line aside)
+        cmp -s <(bcftools view "$f" | noprov) <(bcftools view "$g" | noprov) && ok ||
+            bad "$name: --threads 3 --max-block-size 2 gives other data"
+        # no temporary index left behind
+        ls "$WORK" | grep -q 'gbcms-tmp' && bad "a temporary file is left: $(ls "$WORK" | grep gbcms-tmp)" || ok
+    else
+        bad "--write-index ($name): exit $?"
+    fi
+done
+
 echo "$pass passed, $fail failed"
 [[ $fail == 0 ]]
