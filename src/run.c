@@ -12,6 +12,7 @@
 #include "fasta.h"
 #include "gbcms/log.h"
 #include "gbcms/run.h"
+#include "htslog.h"
 #include "outfile.h"
 #include "output.h"
 
@@ -150,7 +151,7 @@ static int check_contigs(const gbcms_variants_t *vs, const gbcms_sample_t *sampl
 int gbcms_run(gbcms_opts_t *o)
 {
     gbcms_log_setup(o->quiet ? GBCMS_LOG_ERROR : GBCMS_LOG_WARNING, o->suppress_warning);
-    hts_set_log_level(HTS_LOG_OFF);   /* htslib's own messages would break one-line errors */
+    gbcms_htslog_start(o->quiet, o->suppress_warning);   /* htslib's messages, prefixed and capped */
     int ret = -1, n = o->n_bams;
     gbcms_sample_t *samples = calloc((size_t)n, sizeof *samples);
     char **names = calloc((size_t)n, sizeof *names);
@@ -199,5 +200,6 @@ done:
     }
     free(samples);
     free(names);
+    gbcms_htslog_stop();
     return ret == 0 ? GBCMS_EXIT_OK : GBCMS_EXIT_DATA;
 }
