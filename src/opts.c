@@ -1,6 +1,7 @@
 /* Option defaults (the only place they are set) and their validation. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "gbcms/log.h"
 #include "gbcms/opts.h"
@@ -89,6 +90,11 @@ static int check_output_type(gbcms_opts_t *o)
     if (!out || o->format != GBCMS_FORMAT_VCF || (o->output_type != 'z' && o->output_type != 'b')) {
         gbcms_log(GBCMS_LOG_ERROR, "--write-index needs VCF output to a file, compressed: -o FILE.vcf.gz or "
                   "-o FILE.bcf (or -O z / -O b)");
+        return -1;
+    }
+    struct stat st;
+    if (lstat(out, &st) == 0 && !S_ISREG(st.st_mode)) {   /* /dev/stdout, a FIFO, a link: written in place */
+        gbcms_log(GBCMS_LOG_ERROR, "--write-index needs a regular output file, not '%s'", out);
         return -1;
     }
     if (o->output_type == 'b' && o->write_index == GBCMS_INDEX_TBI) {
