@@ -80,8 +80,9 @@ int gbcms_maf_header(gbcms_writer_t *w)
 {
     kstring_t *ks = &w->line;
     find_maf_cols(w);
-    ksprintf(ks, "#gbcms %s (htslib %s)\n#gbcms_command=%s\n", GBCMS_VERSION, hts_version(),
-             w->o->command_line ? w->o->command_line : "");
+    ksprintf(ks, "#gbcms %s (htslib %s)\n#gbcms_command=", GBCMS_VERSION, hts_version());
+    gbcms_put_command(ks, w);
+    kputc('\n', ks);
     kputs(maf_cols, ks);
     if (w->o->positive_count) kputs("\tt_total_count_forward\tt_ref_count_forward\tt_alt_count_forward", ks);
     if (w->o->negative_count) kputs("\tt_total_count_reverse\tt_ref_count_reverse\tt_alt_count_reverse", ks);

@@ -186,7 +186,8 @@ int gbcms_vcf_header(gbcms_writer_t *w)
     }
     if (ret == 0) {
         ks->l = 0;
-        ksprintf(ks, "##gbcms_command=%s", w->o->command_line ? w->o->command_line : "");
+        kputs("##gbcms_command=", ks);
+        gbcms_put_command(ks, w);
         ret = append(h, ks->s);
     }
     if (ret == 0) ret = carry_input_lines(w, h, ctg);
@@ -227,7 +228,7 @@ static void put_subset(kstring_t *ks, const char *vals, size_t n, int vl, int a,
     if (nw == 0) { kputsn(vals, n, ks); return; }
     for (int j = 0; j < nw; j++) {
         const char *v = vals;
-        for (int skip = want[j]; skip > 0; skip--) v = memchr(v, ',', n - (size_t)(v - vals)) + 1;
+        for (int skip = want[j]; skip > 0; skip--) v = (const char *)memchr(v, ',', n - (size_t)(v - vals)) + 1;
         if (j) kputc(',', ks);
         kputsn(v, strcspn(v, ",;\t"), ks);
     }

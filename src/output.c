@@ -43,6 +43,14 @@ void gbcms_put_site(kstring_t *ks, const gbcms_writer_t *w, const gbcms_variant_
     gbcms_put_counted(ks, v->alt, v->alt_len, v->out_alt);
 }
 
+void gbcms_put_command(kstring_t *ks, const gbcms_writer_t *w)
+{
+    size_t from = ks->l;
+    kputs(w->o->command_line ? w->o->command_line : "", ks);
+    for (size_t i = from; i < ks->l; i++)   /* one header line, whatever the arguments hold */
+        if (ks->s[i] == '\n' || ks->s[i] == '\r') ks->s[i] = ' ';
+}
+
 static void put_u(kstring_t *ks, char sep, uint32_t x)
 {
     kputc(sep, ks);

@@ -19,7 +19,10 @@ const char *gbcms_out_contig(const gbcms_writer_t *w, const gbcms_variant_t *v);
  * for MAF input, an indel anchored on the base before it. */
 void gbcms_put_site(kstring_t *ks, const gbcms_writer_t *w, const gbcms_variant_t *v);
 
-/* The counted allele in the input's letter case (see out_text.c). */
+/* The command line, for provenance lines: line ends become spaces. */
+void gbcms_put_command(kstring_t *ks, const gbcms_writer_t *w);
+
+/* The counted allele in the input's letter case (see output.c). */
 void gbcms_put_counted(kstring_t *ks, const char *counted, int counted_len, const char *given);
 
 /* The formats: header into w->line (0, or -1 after logging), rows of one

@@ -385,5 +385,12 @@ for spec in "3:2:0" "1:1:1" "0:0:0" "q:0:0"; do   # cap, warnings shown, "not sh
     fi
 done
 
+# 9. An argument with a line end (here the output's name) stays inside the
+# one provenance line, so the header is still a VCF header.
+nl_out="$WORK/line
+end.vcf"
+if "$GBCMS" count "${sim[@]}" --vcf "$SIM/variants.vcf" -o "$nl_out"; then norm_ok "$nl_out"
+else bad "output name with a line end: exit $?"; fi
+
 echo "$pass passed, $fail failed"
 [[ $fail == 0 ]]
