@@ -73,8 +73,8 @@ static char rnd_base(void) { return "ACGT"[rnd(4)]; }
 #define N_CTG 3
 #define MAX_CTG_LEN 220
 #define MAX_ALLELE 12
-#define MAX_VARS 200
 #define MAX_RECS 120
+#define MAX_VARS (MAX_RECS * 4)   /* up to four ALTs a record */
 #define MAX_OPS 32
 #define MAX_SEQ 200
 #define MAX_READS 1500
