@@ -100,7 +100,7 @@ int gbcms_opts_check(gbcms_opts_t *o)
         return -1;
     }
     if (o->threads < 0) {
-        gbcms_log(GBCMS_LOG_ERROR, "--threads must be 0 (all CPUs) or more, not %d", o->threads);
+        gbcms_log(GBCMS_LOG_ERROR, "--threads must be 0 (all usable CPUs) or more, not %d", o->threads);
         return -1;
     }
     if (o->threads == 0) {

@@ -5,7 +5,7 @@
 # workers at once is reported in exactly one line.
 # Usage: check_bad_bams.sh GBCMS SRC CASES
 set -u
-GBCMS=$1; DATA=$2/test-data; CASES=$3
+GBCMS=$1; DATA=$2/test-data; CASES=$3; SUPP=$2/test/htslib_mt.supp
 ERR=$CASES/bad_bams.err
 pass=0; fail=0
 bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
@@ -29,8 +29,12 @@ for run in $(seq 1 20); do
         --vcf "$DATA/cases/fragments.vcf" -t 4 || break
     pass=$((pass + 1))
 done
+# One file at 2 or 4 threads reads with decompression threads, where
+# htslib 1.16 leaks a thread-pool result when a block fails to inflate
+# (before this test existed too): leak checkers are told to ignore it.
 for t in 1 2 4; do
-    one_line "corrupt.bam: read error" --bam "$CASES/corrupt.bam" --vcf "$DATA/cases/fragments.vcf" \
+    LSAN_OPTIONS=suppressions=$SUPP:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS} \
+        one_line "corrupt.bam: read error" --bam "$CASES/corrupt.bam" --vcf "$DATA/cases/fragments.vcf" \
         -t $t && pass=$((pass + 1))
     one_line "corrupt.bam: read error" --bam a:"$CASES/corrupt.bam" b:"$CASES/corrupt.bam" \
         c:"$CASES/corrupt.bam" d:"$CASES/corrupt.bam" --vcf "$DATA/cases/fragments.vcf" -t $t &&

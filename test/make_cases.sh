@@ -42,9 +42,10 @@ samtools index "$out/fragments.bam" -o "$out/corrupt.bam.bai"
 cp "$out/fragments.bam" "$out/stale.bam"
 samtools index "$out/stale.bam"
 touch -d '2001-01-01 00:00:00' "$out/stale.bam.bai"
-# an index that is not one
+# an index cut short
 cp "$out/fragments.bam" "$out/badindex.bam"
-printf 'BAI\001 this is not an index' > "$out/badindex.bam.bai"
+samtools index "$out/fragments.bam" -o "$out/badindex.full.bai"
+head -c 12 "$out/badindex.full.bai" > "$out/badindex.bam.bai"
 # read groups of two samples; an SM with a control character
 { samtools view -H --no-PG "$out/fragments.bam"
   printf '@RG\tID:a\tSM:alice\n@RG\tID:b\tSM:bob\n'
