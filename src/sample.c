@@ -208,7 +208,11 @@ static int check_index_file(gbcms_sample_t *sm, char *err, size_t n)
     }
     if (hisremote(sm->idx_path)) return 0;
     struct stat st_data, st_idx;
-    if (stat(sm->data_path, &st_data) != 0 || stat(sm->idx_path, &st_idx) != 0) {
+    if (stat(sm->data_path, &st_data) != 0) {
+        snprintf(err, n, "%s: cannot open: %s", sm->path, strerror(errno));
+        return -1;
+    }
+    if (stat(sm->idx_path, &st_idx) != 0) {
         snprintf(err, n, "%s: cannot read the index %s: %s", sm->path, sm->idx_path, strerror(errno));
         return -1;
     }
