@@ -10,6 +10,7 @@
 #include "gbcms/log.h"
 #include "gbcms/opts.h"
 #include "gbcms/run.h"
+#include "htslog.h"
 #include "outfile.h"
 
 static void usage(FILE *fp)
@@ -100,7 +101,12 @@ int main(int argc, char **argv)
     else if (r == GBCMS_CLI_DATA) rc = GBCMS_EXIT_DATA;
     else if (r == GBCMS_CLI_USAGE || gbcms_opts_check(&o) < 0 || gbcms_outfile_check_inputs(&o) < 0)
         rc = GBCMS_EXIT_USAGE;
-    else rc = gbcms_run(&o);
+    else {
+        /* htslib's messages in gbcms's form: process-wide, so set here */
+        gbcms_htslog_start(o.quiet, o.suppress_warning);
+        rc = gbcms_run(&o);
+        gbcms_htslog_stop();
+    }
     if (rc == GBCMS_EXIT_USAGE) fprintf(stderr, "Try 'gbcms count --help'.\n");
     gbcms_opts_destroy(&o);
     return close_stdout(rc);

@@ -96,9 +96,11 @@ static int check_against_fasta(gbcms_variant_t *v, const faidx_t *fai, const gbc
     }
     if (strncmp(seq, v->ref, (size_t)v->ref_len) != 0) {
         char a[GBCMS_ABBREV_LEN], b[GBCMS_ABBREV_LEN];
+        char keep = seq[v->ref_len];   /* the base at p+len, still needed below */
         seq[v->ref_len] = 0;
         gbcms_warn(GBCMS_WARN_REF_MISMATCH, "%s: REF '%s' at %s:%lld differs from the FASTA ('%s'); counting as given",
                    where, gbcms_abbrev(v->out_ref, a), chrom, (long long)v->pos + 1, gbcms_abbrev(seq, b));
+        seq[v->ref_len] = keep;
     }
     v->ref_next = len > 1 ? seq[1] : 0;
     free(seq);
