@@ -133,11 +133,14 @@ int gbcms_htslog_take_error(char *buf, size_t n)
     return had;
 }
 
-void gbcms_htslog_stop(void)
+void gbcms_htslog_stop(int failed)
 {
     if (!hl.cookie) return;
     fflush(stderr);
-    if (hl.pending[0]) {   /* htslib complained but the run went on: say so */
+    /* A failed run has said its one line; other workers' htslib errors
+     * about the same damage are dropped.  A run that went on despite an
+     * htslib error says so. */
+    if (hl.pending[0] && !failed) {
         char out[1200];
         int n = snprintf(out, sizeof out, "gbcms: htslib: error: %s\n", hl.pending);
         if (n > 0) put(out, (size_t)n < sizeof out ? (size_t)n : sizeof out - 1);
@@ -163,8 +166,9 @@ int gbcms_htslog_take_error(char *buf, size_t n)
     return 0;
 }
 
-void gbcms_htslog_stop(void)
+void gbcms_htslog_stop(int failed)
 {
+    (void)failed;
 }
 
 #endif

@@ -17,7 +17,8 @@ void gbcms_htslog_start(int quiet, int cap);
 #include <stddef.h>
 int gbcms_htslog_take_error(char *buf, size_t n);
 
-/* Give stderr back; a held error nobody took is printed then (after every thread has stopped). */
-void gbcms_htslog_stop(void);
+/* Give stderr back; a held error nobody took is printed then, unless the
+ * run failed (failed != 0: its own error line has been said) (after every thread has stopped). */
+void gbcms_htslog_stop(int failed);
 
 #endif

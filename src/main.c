@@ -105,7 +105,7 @@ int main(int argc, char **argv)
         /* htslib's messages in gbcms's form: process-wide, so set here */
         gbcms_htslog_start(o.quiet, o.suppress_warning);
         rc = gbcms_run(&o);
-        gbcms_htslog_stop();
+        gbcms_htslog_stop(rc != GBCMS_EXIT_OK);
     }
     if (rc == GBCMS_EXIT_USAGE) fprintf(stderr, "Try 'gbcms count --help'.\n");
     gbcms_opts_destroy(&o);
