@@ -99,7 +99,7 @@ static void finish_variant(engine_t *e, worker_t *w, size_t i, const gbcms_varia
  * mapped reads per bp) than a seek's own overhead, about one BGZF block.
  * Measured on the benchmark data: splitting at every gap is 25x slower on
  * 60x WGS, and splitting at 10 kb target gaps was 1.6x slower on a panel.
- * GBCMS_SEEK_GAP=N (environment, for tests) replaces the rule by "split
+ * o->seek_gap = N (GBCMS_SEEK_GAP=N to the program, for tests) replaces the rule by "split
  * where the gap exceeds N bp". */
 #define GBCMS_SEEK_WINDOW 16384.0
 #define GBCMS_SEEK_READS 512.0
@@ -338,8 +338,7 @@ int gbcms_engine_run(const gbcms_opts_t *o, const gbcms_variants_t *vs, gbcms_sa
     e.vs = vs;
     e.ss = samples;
     int n_samples = e.n_samples = samples->n;
-    const char *seek_env = getenv("GBCMS_SEEK_GAP");
-    e.seek_gap_override = seek_env ? atof(seek_env) : -1;
+    e.seek_gap_override = o->seek_gap;
     /* Threads go to counting jobs first, as many as can run at once; any
      * left over decompress BGZF for all files, so the total is --threads. */
     size_t n_jobs = vs->n_blocks * (size_t)n_samples;

@@ -10,12 +10,6 @@
 #include "gbcms/variants.h"
 #include "sample.h"
 
-/* Called once per block, in block order, from the calling thread.
- * counts[(i - block.begin) * n_samples + s] holds variant i, sample s
- * (for primary variants; identical records read their primary's slot).
- * Returns 0, or -1 to stop the run (having logged why). */
-typedef int (*gbcms_block_sink_t)(void *ctx, size_t block, const gbcms_counts_t *counts);
-
 /* Count every block in every sample (opened and mapped to the variants'
  * contigs: gbcms_samples_open() and _check_contigs()).  Every handle is
  * closed again on return.  Returns 0, or -1 after logging one line (only

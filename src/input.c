@@ -16,5 +16,5 @@ int gbcms_variants_load(gbcms_variants_t *vs, const gbcms_opts_t *o,
         const char *f = o->variant_files[i];
         if ((o->input_is_maf ? gbcms_maf_load(vs, f, fai) : gbcms_vcf_load(vs, f, fai)) < 0) return -1;
     }
-    return gbcms_variants_finish(vs, o);
+    return gbcms_variants_finish(vs, o->max_block_size, o->max_block_dist);
 }

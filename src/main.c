@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
@@ -102,6 +103,10 @@ int main(int argc, char **argv)
     else if (r == GBCMS_CLI_USAGE || gbcms_opts_check(&o) < 0 || gbcms_outfile_check_inputs(&o) < 0)
         rc = GBCMS_EXIT_USAGE;
     else {
+        /* Test switches come from the environment here, never in the library. */
+        const char *gap = getenv("GBCMS_SEEK_GAP"), *named = getenv("GBCMS_TEST_NAMED_TEMP");
+        if (gap && *gap) o.seek_gap = strtod(gap, NULL);
+        o.named_temp = named && *named;
         /* htslib's messages in gbcms's form: process-wide, so set here */
         gbcms_htslog_start(o.quiet, o.suppress_warning);
         rc = gbcms_run(&o);

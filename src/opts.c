@@ -31,6 +31,8 @@ void gbcms_opts_init(gbcms_opts_t *o)
     o->max_block_size = 10000;
     o->max_block_dist = 100000;
     o->quiet = 0;
+    o->seek_gap = -1;
+    o->named_temp = 0;
 }
 
 int gbcms_opts_add_bam(gbcms_opts_t *o, const char *name, const char *path)

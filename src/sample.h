@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <htslib/sam.h>
 #include <htslib/thread_pool.h>
+#include "gbcms/engine.h"
 #include "gbcms/opts.h"
 #include "gbcms/variants.h"
 
@@ -40,7 +41,7 @@ typedef struct {
     gbcms_handle_t *idle;   /* idle handles of this sample, most recently used first */
 } gbcms_sample_t;
 
-typedef struct {
+struct gbcms_samples_s {   /* gbcms_samples_t, opaque in gbcms/engine.h */
     gbcms_sample_t *s;
     int n;
     const char *fasta;          /* --fasta (borrowed), for CRAM */
@@ -52,7 +53,7 @@ typedef struct {
     pthread_mutex_t lock;
     pthread_cond_t freed;       /* a handle became idle or was closed */
     int ready;                  /* lock and condition initialised */
-} gbcms_samples_t;
+};
 
 /* Open and check every --bam before any counting: the file opens, is a
  * BAM/CRAM/SAM, is not truncated, has a sane header and a current index,

@@ -218,7 +218,7 @@ static int link_identical(gbcms_variants_t *vs)
     return 0;
 }
 
-int gbcms_variants_finish(gbcms_variants_t *vs, const gbcms_opts_t *o)
+int gbcms_variants_finish(gbcms_variants_t *vs, int max_block_size, int max_block_dist)
 {
     if (vs->n) qsort(vs->v, vs->n, sizeof *vs->v, cmp_variant);
     if (link_identical(vs) < 0) return -1;
@@ -236,8 +236,8 @@ int gbcms_variants_finish(gbcms_variants_t *vs, const gbcms_opts_t *o)
             const gbcms_variant_t *f = &vs->v[start], *c = &vs->v[i];
             /* never split records at one position: identical ones share counts */
             int same_pos = c->tid == vs->v[i - 1].tid && c->pos == vs->v[i - 1].pos;
-            cut = !same_pos && (c->tid != f->tid || i - start >= (size_t)o->max_block_size ||
-                                c->pos - f->pos > o->max_block_dist);
+            cut = !same_pos && (c->tid != f->tid || i - start >= (size_t)max_block_size ||
+                                c->pos - f->pos > max_block_dist);
         }
         if (!cut) continue;
         if (vs->n_blocks == cap) {
