@@ -56,24 +56,25 @@ int gbcms_opts_add_bam(gbcms_opts_t *o, const char *name, const char *path)
     return 0;
 }
 
+/* Append a copy of path to a list of strings. */
+static int add_path(char ***list, int *n, const char *path, const char *what)
+{
+    char **nl = realloc(*list, (size_t)(*n + 1) * sizeof *nl);
+    if (!nl) return gbcms_oom(what);
+    *list = nl;
+    if (!(nl[*n] = strdup(path))) return gbcms_oom(what);
+    (*n)++;
+    return 0;
+}
+
 int gbcms_opts_add_variant_file(gbcms_opts_t *o, const char *path)
 {
-    char **nv = realloc(o->variant_files, (size_t)(o->n_variant_files + 1) * sizeof *nv);
-    if (!nv) return gbcms_oom("the list of variant files");
-    o->variant_files = nv;
-    if (!(nv[o->n_variant_files] = strdup(path))) return gbcms_oom("the list of variant files");
-    o->n_variant_files++;
-    return 0;
+    return add_path(&o->variant_files, &o->n_variant_files, path, "the list of variant files");
 }
 
 int gbcms_opts_add_bam_fof(gbcms_opts_t *o, const char *path)
 {
-    char **nf = realloc(o->bam_fofs, (size_t)(o->n_bam_fofs + 1) * sizeof *nf);
-    if (!nf) return gbcms_oom("the list of BAM lists");
-    o->bam_fofs = nf;
-    if (!(nf[o->n_bam_fofs] = strdup(path))) return gbcms_oom("the list of BAM lists");
-    o->n_bam_fofs++;
-    return 0;
+    return add_path(&o->bam_fofs, &o->n_bam_fofs, path, "the list of BAM lists");
 }
 
 /* CPUs this process may run on (its affinity mask, as set by taskset,
