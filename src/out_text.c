@@ -3,9 +3,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <htslib/hts.h>
 #include "output_internal.h"
-#include "version.h"
 
 static const char *fillout_cols =
     "Sample\tNormalUsed\tChrom\tStart\tRef\tAlt\tVariantClass\tGene\tExon\tCall_Confidence\t"
@@ -67,6 +65,7 @@ static const char *maf_effect(const gbcms_writer_t *w, const gbcms_variant_t *v)
 int gbcms_fillout_header(gbcms_writer_t *w)
 {
     find_maf_cols(w);
+    if (gbcms_put_text_provenance(&w->line, w) < 0) return -1;
     kputs(fillout_cols, &w->line);
     for (int s = 0; s < w->n_samples; s++) {
         kputc('\t', &w->line);
@@ -80,9 +79,7 @@ int gbcms_maf_header(gbcms_writer_t *w)
 {
     kstring_t *ks = &w->line;
     find_maf_cols(w);
-    ksprintf(ks, "#gbcms %s (htslib %s)\n#gbcms_command=", GBCMS_VERSION, hts_version());
-    gbcms_put_command(ks, w);
-    kputc('\n', ks);
+    if (gbcms_put_text_provenance(ks, w) < 0) return -1;
     kputs(maf_cols, ks);
     if (w->o->positive_count) kputs("\tt_total_count_forward\tt_ref_count_forward\tt_alt_count_forward", ks);
     if (w->o->negative_count) kputs("\tt_total_count_reverse\tt_ref_count_reverse\tt_alt_count_reverse", ks);
@@ -93,6 +90,7 @@ int gbcms_maf_header(gbcms_writer_t *w)
 
 int gbcms_tsv_header(gbcms_writer_t *w)
 {
+    if (gbcms_put_text_provenance(&w->line, w) < 0) return -1;
     kputs("Sample\tChrom\tPos\tID\tRef\tAlt\tDP\tRD\tAD\tVF\tDPP\tDPN\tRDP\tRDN\tADP\tADN", &w->line);
     if (w->o->fragment_count) kputs("\tDPF\tRDF\tADF", &w->line);
     kputc('\n', &w->line);
