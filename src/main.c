@@ -10,12 +10,14 @@
 #include "gbcms/log.h"
 #include "gbcms/opts.h"
 #include "gbcms/run.h"
+#include "merge.h"
 #include "outfile.h"
 
 static void usage(FILE *fp)
 {
     fprintf(fp, "Usage: gbcms count [options] (--vcf FILE | --maf FILE)... --bam [NAME:]PATH... [-o OUT]\n"
-                "       gbcms --version | gbcms --help | gbcms count --help\n");
+                "       gbcms merge [options] PART... [-o OUT]\n"
+                "       gbcms --version | gbcms --help | gbcms count --help | gbcms merge --help\n");
 }
 
 static int close_stdout(int rc)
@@ -78,13 +80,15 @@ int main(int argc, char **argv)
         }
         if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
             usage(stdout);
-            printf("\nCommands:\n  count   count reads and fragments supporting each variant's alleles\n");
+            printf("\nCommands:\n  count   count reads and fragments supporting each variant's alleles\n"
+                   "  merge   join count outputs split by sample and/or region into one\n");
             return close_stdout(GBCMS_EXIT_OK);
         }
         if (strcmp(argv[1], "--version") == 0) {
             gbcms_cli_version(stdout);
             return close_stdout(GBCMS_EXIT_OK);
         }
+        if (strcmp(argv[1], "merge") == 0) return close_stdout(gbcms_merge_main(argc - 1, argv + 1));
         if (strcmp(argv[1], "count") != 0) {
             gbcms_log(GBCMS_LOG_ERROR, "unknown command '%s'", argv[1]);
             fprintf(stderr, "Try 'gbcms --help'.\n");
