@@ -22,5 +22,5 @@ int gbcms_variants_load(gbcms_variants_t *vs, const gbcms_opts_t *o,
     }
     gbcms_regions_destroy(vs->regions);   /* only loading needs them */
     vs->regions = NULL;
-    return ret < 0 ? -1 : gbcms_variants_finish(vs, o);
+    return ret < 0 ? -1 : gbcms_variants_finish(vs, o->max_block_size, o->max_block_dist);
 }

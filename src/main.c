@@ -4,12 +4,14 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
 #include "gbcms/log.h"
 #include "gbcms/opts.h"
 #include "gbcms/run.h"
+#include "htslog.h"
 #include "merge.h"
 #include "outfile.h"
 
@@ -66,6 +68,23 @@ static void setup_signals(void)
     signal(SIGXFSZ, SIG_IGN);
 }
 
+static int merge_command(int argc, char **argv)
+{
+    gbcms_merge_opts_t mo;
+    int rc, r = gbcms_merge_parse(argc, argv, &mo);
+    if (r == GBCMS_CLI_DONE) rc = GBCMS_EXIT_OK;
+    else if (r == GBCMS_CLI_DATA) rc = GBCMS_EXIT_DATA;
+    else if (r == GBCMS_CLI_USAGE) rc = GBCMS_EXIT_USAGE;
+    else {
+        gbcms_htslog_start(mo.quiet, 3);
+        rc = gbcms_merge_run(&mo);
+        gbcms_htslog_stop(rc != GBCMS_EXIT_OK);
+    }
+    if (rc == GBCMS_EXIT_USAGE) fprintf(stderr, "Try 'gbcms merge --help'.\n");
+    gbcms_merge_opts_destroy(&mo);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (open_std_fds() < 0) return GBCMS_EXIT_DATA;   /* nowhere to say why */
@@ -88,7 +107,7 @@ int main(int argc, char **argv)
             gbcms_cli_version(stdout);
             return close_stdout(GBCMS_EXIT_OK);
         }
-        if (strcmp(argv[1], "merge") == 0) return close_stdout(gbcms_merge_main(argc - 1, argv + 1));
+        if (strcmp(argv[1], "merge") == 0) return close_stdout(merge_command(argc - 1, argv + 1));
         if (strcmp(argv[1], "count") != 0) {
             gbcms_log(GBCMS_LOG_ERROR, "unknown command '%s'", argv[1]);
             fprintf(stderr, "Try 'gbcms --help'.\n");
@@ -104,7 +123,16 @@ int main(int argc, char **argv)
     else if (r == GBCMS_CLI_DATA) rc = GBCMS_EXIT_DATA;
     else if (r == GBCMS_CLI_USAGE || gbcms_opts_check(&o) < 0 || gbcms_outfile_check_inputs(&o) < 0)
         rc = GBCMS_EXIT_USAGE;
-    else rc = gbcms_run(&o);
+    else {
+        /* Test switches come from the environment here, never in the library. */
+        const char *gap = getenv("GBCMS_SEEK_GAP"), *named = getenv("GBCMS_TEST_NAMED_TEMP");
+        if (gap && *gap) o.seek_gap = strtod(gap, NULL);
+        o.named_temp = named && *named;
+        /* htslib's messages in gbcms's form: process-wide, so set here */
+        gbcms_htslog_start(o.quiet, o.suppress_warning);
+        rc = gbcms_run(&o);
+        gbcms_htslog_stop(rc != GBCMS_EXIT_OK);
+    }
     if (rc == GBCMS_EXIT_USAGE) fprintf(stderr, "Try 'gbcms count --help'.\n");
     gbcms_opts_destroy(&o);
     return close_stdout(rc);

@@ -15,7 +15,7 @@
 #include "gbcms/log.h"
 #include "gbcms/opts.h"
 #include "gbcms/run.h"
-#include "htslog.h"
+#include "cli.h"
 #include "merge.h"
 #include "merge_internal.h"
 #include "outfile.h"
@@ -57,15 +57,14 @@ typedef struct {
 
 typedef struct {
     const char *output;     /* NULL: standard output */
-    char type;              /* -O, or 0: from the name */
-    char *command_line;
+    char type;              /* 'v', 'z', 'b' or 'u' */
+    const char *command_line;
     char **paths;
     int n_paths;
     part_info_t *info;
     group_t *groups;
     int n_groups;
     gbcms_part_t **cur;     /* each group's part being read, for BCF pasting */
-    int quiet;
     gbcms_part_t ref;       /* the first part's header */
     kstring_t header;       /* the merged header */
     kstring_t scratch;
@@ -110,60 +109,68 @@ static void help(void)
 
 /* ---- command line ---- */
 
-static int parse_args(merge_t *m, int argc, char **argv)
+int gbcms_merge_parse(int argc, char **argv, gbcms_merge_opts_t *mo)
 {
     static const struct option opts[] = {
         { "output", required_argument, NULL, 'o' }, { "output-type", required_argument, NULL, 'O' },
         { "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
-    int c, quiet = 0;
+    int c;
+    memset(mo, 0, sizeof *mo);
     kstring_t cl = { 0, 0, NULL };
     for (int i = 0; i < argc; i++) {   /* one header line, whatever the arguments hold */
         if (i) kputc(' ', &cl);
         for (const char *s = argv[i]; *s; s++) kputc(*s == '\n' || *s == '\r' ? ' ' : *s, &cl);
     }
-    if (!(m->command_line = cl.s)) return oom() < 0 ? GBCMS_EXIT_DATA : 0;
+    if (!(mo->command_line = cl.s)) {
+        oom();
+        return GBCMS_CLI_DATA;
+    }
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:O:qh", opts, NULL)) != -1) {
         switch (c) {
-        case 'o': m->output = strcmp(optarg, "-") == 0 ? NULL : optarg; break;
+        case 'o': mo->output = strcmp(optarg, "-") == 0 ? NULL : optarg; break;
         case 'O':
             if (strlen(optarg) != 1 || !strchr("vzbu", optarg[0])) {
                 gbcms_log(GBCMS_LOG_ERROR, "--output-type takes v, z, b or u, not '%s'", optarg);
-                return GBCMS_EXIT_USAGE;
+                return GBCMS_CLI_USAGE;
             }
-            m->type = optarg[0];
+            mo->type = optarg[0];
             break;
-        case 'q': quiet = 1; break;
-        case 'h': help(); return -1;
+        case 'q': mo->quiet = 1; break;
+        case 'h': help(); return GBCMS_CLI_DONE;
         case ':':
             gbcms_log(GBCMS_LOG_ERROR, "option '%s' needs a value", argv[optind - 1]);
-            return GBCMS_EXIT_USAGE;
+            return GBCMS_CLI_USAGE;
         default:
             gbcms_log(GBCMS_LOG_ERROR, "unknown option '%s'", argv[optind - 1]);
-            return GBCMS_EXIT_USAGE;
+            return GBCMS_CLI_USAGE;
         }
     }
-    gbcms_log_setup(quiet ? GBCMS_LOG_ERROR : GBCMS_LOG_WARNING, 3);
-    m->quiet = quiet;
-    m->paths = argv + optind;
-    m->n_paths = argc - optind;
-    if (m->n_paths == 0) {
+    mo->parts = argv + optind;
+    mo->n_parts = argc - optind;
+    if (mo->n_parts == 0) {
         gbcms_log(GBCMS_LOG_ERROR, "no parts given");
-        return GBCMS_EXIT_USAGE;
+        return GBCMS_CLI_USAGE;
     }
-    for (int i = 0; i < m->n_paths; i++)
-        if (strcmp(m->paths[i], "-") == 0) {   /* each part is read twice */
+    for (int i = 0; i < mo->n_parts; i++)
+        if (strcmp(mo->parts[i], "-") == 0) {   /* each part is read twice */
             gbcms_log(GBCMS_LOG_ERROR, "a part must be a file, not standard input");
-            return GBCMS_EXIT_USAGE;
+            return GBCMS_CLI_USAGE;
         }
-    if (!m->type) {
-        const char *o = m->output;
+    if (!mo->type) {
+        const char *o = mo->output;
         size_t n = o ? strlen(o) : 0;
-        m->type = n >= 4 && strcmp(o + n - 4, ".bcf") == 0 ? 'b'
-                : (n >= 3 && strcmp(o + n - 3, ".gz") == 0) || (n >= 4 && strcmp(o + n - 4, ".bgz") == 0) ? 'z' : 'v';
+        mo->type = n >= 4 && strcmp(o + n - 4, ".bcf") == 0 ? 'b'
+                 : (n >= 3 && strcmp(o + n - 3, ".gz") == 0) || (n >= 4 && strcmp(o + n - 4, ".bgz") == 0) ? 'z' : 'v';
     }
-    return 0;
+    return GBCMS_CLI_RUN;
+}
+
+void gbcms_merge_opts_destroy(gbcms_merge_opts_t *mo)
+{
+    free(mo->command_line);
+    memset(mo, 0, sizeof *mo);
 }
 
 /* ---- phase 1: every part's header and first site ---- */
@@ -622,7 +629,6 @@ static void merge_destroy(merge_t *m)
     gbcms_part_close(&m->ref);
     free(m->header.s);
     free(m->scratch.s);
-    free(m->command_line);
 }
 
 /* Refuse an output that is a part (as count refuses one that is an input),
@@ -655,23 +661,19 @@ static int check_output_type(const merge_t *m)
     return 0;
 }
 
-int gbcms_merge_main(int argc, char **argv)
+int gbcms_merge_run(const gbcms_merge_opts_t *mo)
 {
     merge_t m;
     memset(&m, 0, sizeof m);
     gbcms_outfile_t of;
     memset(&of, 0, sizeof of);
-    int rc = parse_args(&m, argc, argv);
-    if (rc != 0) {
-        if (rc == GBCMS_EXIT_USAGE) {
-            usage(stderr);
-            fprintf(stderr, "Try 'gbcms merge --help'.\n");
-        }
-        merge_destroy(&m);
-        return rc < 0 ? GBCMS_EXIT_OK : rc;
-    }
-    gbcms_htslog_start(m.quiet, 3);   /* htslib's messages, prefixed and capped */
-    rc = GBCMS_EXIT_DATA;
+    gbcms_log_setup(mo->quiet ? GBCMS_LOG_ERROR : GBCMS_LOG_WARNING, 3);
+    m.output = mo->output;
+    m.type = mo->type;
+    m.command_line = mo->command_line;
+    m.paths = mo->parts;
+    m.n_paths = mo->n_parts;
+    int rc = GBCMS_EXIT_DATA;
     if (!(m.info = calloc((size_t)m.n_paths, sizeof *m.info))) { oom(); goto done; }
     for (int i = 0; i < m.n_paths; i++)
         if (scan_part(&m, i) < 0) goto done;
@@ -696,7 +698,5 @@ int gbcms_merge_main(int argc, char **argv)
 done:
     if (rc != GBCMS_EXIT_OK) gbcms_outfile_abort(&of);
     merge_destroy(&m);
-    gbcms_htslog_stop();
-    if (rc == GBCMS_EXIT_USAGE) fprintf(stderr, "Try 'gbcms merge --help'.\n");
     return rc;
 }

@@ -22,9 +22,27 @@
 #ifndef GBCMS_MERGE_H
 #define GBCMS_MERGE_H
 
-/* `gbcms merge` with its arguments (argv[0] is "merge").  Returns the
- * exit status: 0, 1 (a part refused, a read or write error; nothing is
- * left at the output path) or 2 (usage). */
-int gbcms_merge_main(int argc, char **argv);
+/* The command line of `gbcms merge`. */
+typedef struct {
+    const char *output;     /* -o; NULL: standard output */
+    char type;              /* -O v|z|b|u, else from the output's name */
+    int quiet;              /* -q */
+    char **parts;           /* borrowed from argv */
+    int n_parts;
+    char *command_line;     /* owned: for the merged output's header */
+} gbcms_merge_opts_t;
+
+/* Parse the arguments of `gbcms merge` (argv[0] is "merge").  Returns a
+ * GBCMS_CLI_* code (cli.h): RUN, DONE (--help printed), USAGE (logged) or
+ * DATA (out of memory).  Free mo with gbcms_merge_opts_destroy() in any
+ * case. */
+int gbcms_merge_parse(int argc, char **argv, gbcms_merge_opts_t *mo);
+
+/* Merge.  Returns the exit status: 0, 1 (a part refused, a read or write
+ * error; nothing is left at the output path) or 2 (an output that is a
+ * part, or an output type the parts cannot give). */
+int gbcms_merge_run(const gbcms_merge_opts_t *mo);
+
+void gbcms_merge_opts_destroy(gbcms_merge_opts_t *mo);
 
 #endif
