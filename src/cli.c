@@ -20,7 +20,7 @@ enum {
     O_FDUP, O_FIMPROPER, O_FQC, O_FINDEL, O_FNONPRIMARY,
     O_POSITIVE, O_NEGATIVE, O_FRAGMENT, O_FRACTIONAL, O_SUPPRESS,
     O_BLOCK_SIZE, O_BLOCK_DIST, O_GENERIC, O_VERSION, O_VCF_FIELDS, O_WRITE_INDEX,
-    O_OUTPUT_TYPE = 'O', O_REGIONS = 'r', O_REGIONS_FILE = 'R'
+    O_OUTPUT_TYPE = 'O', O_REGIONS = 'r', O_REGIONS_FILE = 'R', O_KEEP_GOING = 512
 };
 
 /* GBCMS spellings (underscores) take their 0|1 argument as GBCMS did; the
@@ -75,6 +75,7 @@ static const struct option long_opts[] = {
     { "quiet", no_argument, NULL, O_QUIET },
     { "regions", required_argument, NULL, O_REGIONS },
     { "regions-file", required_argument, NULL, O_REGIONS_FILE },
+    { "keep-going", no_argument, NULL, O_KEEP_GOING },
     { NULL, 0, NULL, 0 }
 };
 
@@ -285,6 +286,7 @@ int gbcms_cli_parse(int argc, char **argv, gbcms_opts_t *o)
         case O_FRACTIONAL: o->fragment_fractional_weight = 1; break;
         case O_GENERIC: o->generic_counting = 1; break;
         case O_QUIET: o->quiet = 1; break;
+        case O_KEEP_GOING: o->keep_going = 1; break;
         case O_HELP: gbcms_cli_help(stdout); return GBCMS_CLI_DONE;
         case O_VERSION: gbcms_cli_version(stdout); return GBCMS_CLI_DONE;
         case ':':
@@ -365,6 +367,8 @@ void gbcms_cli_help(FILE *fp)
 "  --max_block_size N       most variants in one block [%d]\n"
 "  --max_block_dist N       longest span of one block in bp [%d]\n"
 "  --suppress_warning N     print at most N warnings of each kind [%d]\n"
+"  --keep-going             a BAM that cannot be read costs only its sample: one line\n"
+"                           each, its cells missing (. or NA), exit status 3 [off]\n"
 "  -q, --quiet              print errors only\n"
 "  -h, --help               this help\n"
 "  --version                versions of gbcms and htslib\n"
@@ -378,7 +382,8 @@ void gbcms_cli_help(FILE *fp)
 "sample (--vcf-fields standard: DP:AD:ADF:ADR:VAF[:FRAGDP:FRAGAD]).  TSV output:\n"
 "one row per variant and sample, one column per counter.\n"
 "\n"
-"Exit status: 0 success, 1 data or runtime error, 2 usage error.\n",
+"Exit status: 0 success, 1 data or runtime error, 2 usage error, 3 written with\n"
+"samples missing (--keep-going).\n",
         d.positive_count, d.negative_count, d.fragment_count, d.min_mapq, d.min_baseq,
         d.filter_duplicate, d.filter_improper_pair, d.filter_qc_failed, d.filter_indel,
         d.filter_non_primary, d.threads, d.max_block_size, d.max_block_dist,

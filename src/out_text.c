@@ -124,6 +124,10 @@ void gbcms_fillout_row(gbcms_writer_t *w, const gbcms_variant_t *v, const gbcms_
              maf_int(maf_field(w, v, GBCMS_MAF_T_REF)), maf_int(maf_field(w, v, GBCMS_MAF_T_ALT)));
     for (int s = 0; s < w->n_samples; s++) {
         const gbcms_counts_t *k = &c[s];
+        if (gbcms_counts_missing(k)) {   /* --keep-going: the sample's BAM failed */
+            kputs("\tNA", ks);
+            continue;
+        }
         ksprintf(ks, "\tDP=%u;RD=%u;AD=%u;VF=", k->dp, k->rd, k->ad);
         gbcms_put_vf(ks, k);
         if (w->o->positive_count) ksprintf(ks, ";DPP=%u;RDP=%u;ADP=%u", k->dpp, k->rdp, k->adp);
@@ -159,10 +163,17 @@ void gbcms_maf_row(gbcms_writer_t *w, const gbcms_variant_t *v, const gbcms_coun
         const gbcms_counts_t *k = &c[s];
         kstring_t *ks = &w->line;
         ksprintf(ks, "%s\t\t%s\t%s\t%s\t%lld\t%lld\t+\t%s\t%s\t%s\t%s\t%s\t\t\t%s\tNormal\t\t\t\t\t\t\t\t\t"
-                 "UNPAIRED\t\t\t\t\t\t\t%u\t%u\t\t\t%s\t%u\t",
+                 "UNPAIRED\t\t\t\t\t\t\t",
                  maf_field(w, v, GBCMS_MAF_GENE), center, build, gbcms_out_contig(w, v), start, end,
-                 maf_effect(w, v), maf_variant_type(v), v->out_ref, v->out_ref, v->out_alt,
-                 w->names[s], k->rd, k->ad, maf_field(w, v, GBCMS_MAF_CALLER), k->dp);
+                 maf_effect(w, v), maf_variant_type(v), v->out_ref, v->out_ref, v->out_alt, w->names[s]);
+        if (gbcms_counts_missing(k)) {   /* --keep-going: the sample's BAM failed */
+            ksprintf(ks, "NA\tNA\t\t\t%s\tNA\tNA", maf_field(w, v, GBCMS_MAF_CALLER));
+            int extra = 3 * (w->o->positive_count + w->o->negative_count + w->o->fragment_count);
+            for (int i = 0; i < extra; i++) kputs("\tNA", ks);
+            kputc('\n', ks);
+            continue;
+        }
+        ksprintf(ks, "%u\t%u\t\t\t%s\t%u\t", k->rd, k->ad, maf_field(w, v, GBCMS_MAF_CALLER), k->dp);
         gbcms_put_vf(ks, k);
         if (w->o->positive_count) ksprintf(ks, "\t%u\t%u\t%u", k->dpp, k->rdp, k->adp);
         if (w->o->negative_count) ksprintf(ks, "\t%u\t%u\t%u", k->dp - k->dpp, k->rd - k->rdp, k->ad - k->adp);

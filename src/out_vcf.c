@@ -267,6 +267,10 @@ static void put_info(kstring_t *ks, gbcms_writer_t *w, const char *info, int a, 
  * reads, as bcftools +fill-tags computes it from AD (0 without either). */
 static void put_standard(kstring_t *ks, const gbcms_counts_t *c, int fragments)
 {
+    if (gbcms_counts_missing(c)) {
+        kputs("\t.", ks);
+        return;
+    }
     ksprintf(ks, "\t%u:%u,%u:%u,%u:%u,%u:", c->dp, c->rd, c->ad, c->rdp, c->adp, c->rd - c->rdp, c->ad - c->adp);
     if (c->rd + c->ad == 0) kputc('0', ks);
     else ksprintf(ks, "%.10g", (double)c->ad / ((double)c->rd + c->ad));

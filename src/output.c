@@ -90,6 +90,11 @@ static void put_u(kstring_t *ks, char sep, uint32_t x)
 
 void gbcms_put_counters(kstring_t *ks, const gbcms_counts_t *c, int fragments, char sep)
 {
+    if (gbcms_counts_missing(c)) {   /* VCF: the sample is '.'; TSV: NA in each column */
+        if (sep == ':') { kputc('.', ks); return; }
+        for (int k = 0; k < (fragments ? 13 : 10); k++) kputs(k ? "\tNA" : "NA", ks);
+        return;
+    }
     kputuw(c->dp, ks);
     put_u(ks, sep, c->rd);
     put_u(ks, sep, c->ad);

@@ -61,7 +61,8 @@ int gbcms_sink_by_row(const gbcms_writer_t *w);
 int gbcms_sink_row(gbcms_writer_t *w, const gbcms_variant_t *v, size_t start);
 void gbcms_sink_close(gbcms_writer_t *w);
 
-/* VCF sample column / TSV counter columns: the GBCMS fields in one order. */
+/* VCF sample column / TSV counter columns: the GBCMS fields in one order.
+ * A missing cell (--keep-going) is '.' in VCF (sep ':') and NA in TSV. */
 void gbcms_put_counters(kstring_t *ks, const gbcms_counts_t *c, int fragments, char sep);
 
 #endif

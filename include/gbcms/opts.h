@@ -55,6 +55,7 @@ typedef struct {
     int max_block_size;
     int max_block_dist;
     int quiet;
+    int keep_going;              /* --keep-going: a BAM that fails costs only its own sample */
     char *regions;               /* -r/--regions: CHR[:BEG-END],... (regions.h) */
     char *regions_file;          /* -R/--regions-file: BED, or CHR POS / CHR BEG END lines */
     char *command_line;          /* for provenance lines in the output */
