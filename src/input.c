@@ -3,6 +3,7 @@
  * each other's callers. */
 #include <string.h>
 #include "gbcms/variants.h"
+#include "regions.h"
 #include "variants_internal.h"
 
 int gbcms_variants_load(gbcms_variants_t *vs, const gbcms_opts_t *o,
@@ -12,9 +13,14 @@ int gbcms_variants_load(gbcms_variants_t *vs, const gbcms_opts_t *o,
     vs->hdr = hdr;
     vs->generic = o->generic_counting;
     vs->keep_vcf_fields = o->format == GBCMS_FORMAT_VCF;
-    for (int i = 0; i < o->n_variant_files; i++) {
+    if ((o->regions || o->regions_file) && !(vs->regions = gbcms_regions_init(o->regions, o->regions_file)))
+        return -1;
+    int ret = 0;
+    for (int i = 0; ret == 0 && i < o->n_variant_files; i++) {
         const char *f = o->variant_files[i];
-        if ((o->input_is_maf ? gbcms_maf_load(vs, f, fai) : gbcms_vcf_load(vs, f, fai)) < 0) return -1;
+        ret = o->input_is_maf ? gbcms_maf_load(vs, f, fai) : gbcms_vcf_load(vs, f, fai);
     }
-    return gbcms_variants_finish(vs, o->max_block_size, o->max_block_dist);
+    gbcms_regions_destroy(vs->regions);   /* only loading needs them */
+    vs->regions = NULL;
+    return ret < 0 ? -1 : gbcms_variants_finish(vs, o->max_block_size, o->max_block_dist);
 }
