@@ -1,5 +1,6 @@
 /* `gbcms count` command line: GBCMS spellings and modern ones are the same
  * options.  Only parsing lives here; validation is gbcms_opts_check(). */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -18,7 +19,8 @@ enum {
     O_BAM = 256, O_BAMFOF, O_VCF, O_MAF, O_OMAF, O_FORMAT, O_MAQ, O_BAQ,
     O_FDUP, O_FIMPROPER, O_FQC, O_FINDEL, O_FNONPRIMARY,
     O_POSITIVE, O_NEGATIVE, O_FRAGMENT, O_FRACTIONAL, O_SUPPRESS,
-    O_BLOCK_SIZE, O_BLOCK_DIST, O_GENERIC, O_VERSION
+    O_BLOCK_SIZE, O_BLOCK_DIST, O_GENERIC, O_VERSION, O_VCF_FIELDS, O_WRITE_INDEX,
+    O_OUTPUT_TYPE = 'O'
 };
 
 /* GBCMS spellings (underscores) take their 0|1 argument as GBCMS did; the
@@ -33,6 +35,9 @@ static const struct option long_opts[] = {
     { "output", required_argument, NULL, O_OUTPUT },
     { "omaf", no_argument, NULL, O_OMAF },
     { "format", required_argument, NULL, O_FORMAT },
+    { "vcf-fields", required_argument, NULL, O_VCF_FIELDS },
+    { "output-type", required_argument, NULL, O_OUTPUT_TYPE },
+    { "write-index", optional_argument, NULL, O_WRITE_INDEX },
     { "thread", required_argument, NULL, O_THREADS },
     { "threads", required_argument, NULL, O_THREADS },
     { "maq", required_argument, NULL, O_MAQ },
@@ -91,7 +96,14 @@ static int is_file(const char *path)
     return stat(path, &st) == 0;
 }
 
-/* NAME:PATH, or PATH when the argument names a file or has no ':'.
+/* "scheme://..." (https://, s3://, file://) is a URL, never NAME:PATH. */
+static int is_url(const char *s)
+{
+    size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
+    return n > 0 && isalpha((unsigned char)s[0]) && strncmp(s + n, "://", 3) == 0;
+}
+
+/* NAME:PATH, or PATH when the argument is a URL, names a file or has no ':'.
  * Returns GBCMS_CLI_RUN, GBCMS_CLI_USAGE (logged) or GBCMS_CLI_DATA (out
  * of memory, logged). */
 static int add_bam_arg(gbcms_opts_t *o, const char *arg)
@@ -101,7 +113,7 @@ static int add_bam_arg(gbcms_opts_t *o, const char *arg)
         gbcms_log(GBCMS_LOG_ERROR, "--bam: empty path");
         return GBCMS_CLI_USAGE;
     }
-    if (is_file(arg) || !colon) return gbcms_opts_add_bam(o, NULL, arg) < 0 ? GBCMS_CLI_DATA : GBCMS_CLI_RUN;
+    if (is_url(arg) || is_file(arg) || !colon) return gbcms_opts_add_bam(o, NULL, arg) < 0 ? GBCMS_CLI_DATA : GBCMS_CLI_RUN;
     if (colon == arg || colon[1] == 0) {
         gbcms_log(GBCMS_LOG_ERROR, "--bam '%s': expected [NAME:]PATH", arg);
         return GBCMS_CLI_USAGE;
@@ -197,7 +209,7 @@ int gbcms_cli_parse(int argc, char **argv, gbcms_opts_t *o)
     opterr = 0;
     /* '+': stop at the first non-option, so the paths after --bam stay in
      * order and are taken here rather than permuted to the end. */
-    while (ret == GBCMS_CLI_RUN && (c = getopt_long(argc, argv, "+:f:o:t:hq", long_opts, &idx)) != -1) {
+    while (ret == GBCMS_CLI_RUN && (c = getopt_long(argc, argv, "+:f:o:O:t:hq", long_opts, &idx)) != -1) {
         const char *name = (c == '?' || c == ':') ? NULL : (idx >= 0 ? long_opts[idx].name : NULL);
         if (idx < 0 && c != '?' && c != ':' && c < 256) {
             /* short option: find its long name for messages */
@@ -223,6 +235,31 @@ int gbcms_cli_parse(int argc, char **argv, gbcms_opts_t *o)
             break;
         case O_OMAF: o->format = GBCMS_FORMAT_MAF; break;
         case O_FORMAT: if (set_format(o, optarg)) ret = GBCMS_CLI_USAGE; break;
+        case O_OUTPUT_TYPE:
+            if (strlen(optarg) == 1 && strchr("vzbu", optarg[0])) {
+                o->output_type = optarg[0];
+            } else {
+                gbcms_log(GBCMS_LOG_ERROR, "--output-type takes v, z, b or u, not '%s'", optarg);
+                ret = GBCMS_CLI_USAGE;
+            }
+            break;
+        case O_WRITE_INDEX:
+            if (!optarg) o->write_index = GBCMS_INDEX_AUTO;
+            else if (strcmp(optarg, "tbi") == 0) o->write_index = GBCMS_INDEX_TBI;
+            else if (strcmp(optarg, "csi") == 0) o->write_index = GBCMS_INDEX_CSI;
+            else {
+                gbcms_log(GBCMS_LOG_ERROR, "--write-index takes tbi or csi, not '%s'", optarg);
+                ret = GBCMS_CLI_USAGE;
+            }
+            break;
+        case O_VCF_FIELDS:
+            if (strcmp(optarg, "gbcms") == 0 || strcmp(optarg, "standard") == 0) {
+                o->vcf_standard = optarg[0] == 's';
+            } else {
+                gbcms_log(GBCMS_LOG_ERROR, "--vcf-fields takes gbcms or standard, not '%s'", optarg);
+                ret = GBCMS_CLI_USAGE;
+            }
+            break;
         case O_THREADS: if (gbcms_parse_int(optarg, name, 0, 4096, &o->threads)) ret = GBCMS_CLI_USAGE; break;
         case O_MAQ: if (gbcms_parse_int(optarg, name, 0, 255, &o->min_mapq)) ret = GBCMS_CLI_USAGE; break;
         case O_BAQ: if (gbcms_parse_int(optarg, name, 0, 255, &o->min_baseq)) ret = GBCMS_CLI_USAGE; break;
@@ -289,8 +326,16 @@ void gbcms_cli_help(FILE *fp)
 "                           MAF input and CRAM\n"
 "Output:\n"
 "  -o, --output FILE        output file [standard output]\n"
+"  -O, --output-type v|z|b|u\n"
+"                           text, BGZF text, BCF, uncompressed BCF [from the\n"
+"                           name: .bcf BCF, .gz/.bgz BGZF, else text]\n"
+"  --write-index[=tbi|csi]  index the output beside it (FILE.tbi for BGZF VCF,\n"
+"                           FILE.csi for BCF) [off]\n"
 "  --format FMT             vcf, fillout, maf or tsv [vcf for VCF input, fillout for MAF]\n"
 "  --omaf                   same as --format maf\n"
+"  --vcf-fields gbcms|standard\n"
+"                           VCF FORMAT: GBCMS's, or DP, AD/ADF/ADR (Number=R),\n"
+"                           VAF (Number=A), FRAGDP/FRAGAD [gbcms]\n"
 "  --positive_count 0|1     fillout/MAF: strand + counts DPP/RDP/ADP [%d]\n"
 "  --negative_count 0|1     fillout/MAF: strand - counts DPN/RDN/ADN [%d]\n"
 "  --fragment_count 0|1     fragment counts DPF/RDF/ADF [%d]\n"
@@ -322,7 +367,8 @@ void gbcms_cli_help(FILE *fp)
 "Counters: DP (reads), RD (reads with REF), AD (reads with ALT), VF = AD/DP,\n"
 "DPP/RDP/ADP on the + strand, DPN/RDN/ADN on the - strand, DPF/RDF/ADF fragments.\n"
 "VCF output: FORMAT DP:RD:AD:VF:DPP:DPN:RDP:RDN:ADP:ADN[:DPF:RDF:ADF], one column per\n"
-"sample.  TSV output: one row per variant and sample, one column per counter.\n"
+"sample (--vcf-fields standard: DP:AD:ADF:ADR:VAF[:FRAGDP:FRAGAD]).  TSV output:\n"
+"one row per variant and sample, one column per counter.\n"
 "\n"
 "Exit status: 0 success, 1 data or runtime error, 2 usage error.\n",
         d.positive_count, d.negative_count, d.fragment_count, d.min_mapq, d.min_baseq,

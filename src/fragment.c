@@ -21,7 +21,8 @@ int gbcms_frag_add(gbcms_frag_list_t *fl, const char *name, size_t len, uint64_t
         fl->rec = nr;
         fl->m = m;
     }
-    if (fl->names_len + len > fl->names_cap) {
+    /* allocated even for an empty name, so offsets always point somewhere */
+    if (fl->names_len + len > fl->names_cap || !fl->names) {
         size_t cap = fl->names_cap ? 2 * fl->names_cap : 1024;
         while (cap < fl->names_len + len) cap *= 2;
         char *nn = realloc(fl->names, cap);

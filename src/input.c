@@ -11,6 +11,7 @@ int gbcms_variants_load(gbcms_variants_t *vs, const gbcms_opts_t *o,
     memset(vs, 0, sizeof *vs);
     vs->hdr = hdr;
     vs->generic = o->generic_counting;
+    vs->keep_vcf_fields = o->format == GBCMS_FORMAT_VCF;
     for (int i = 0; i < o->n_variant_files; i++) {
         const char *f = o->variant_files[i];
         if ((o->input_is_maf ? gbcms_maf_load(vs, f, fai) : gbcms_vcf_load(vs, f, fai)) < 0) return -1;

@@ -16,6 +16,11 @@ void gbcms_log_set_silent(int silent)
     log_silent = silent;
 }
 
+int gbcms_log_is_silent(void)
+{
+    return log_silent;
+}
+
 void gbcms_log_setup(gbcms_log_level_t max_level, int warning_cap)
 {
     log_max_level = max_level;

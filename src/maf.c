@@ -20,6 +20,7 @@ static const char *required_cols[C_NUM_REQUIRED] = {
  * output's (first MAF's) columns is in this file (-1: absent). */
 typedef struct {
     int req[C_NUM_REQUIRED];
+    int center, build;      /* Center, NCBI_Build, or -1 */
     int *map;
     int n_fields;
 } maf_layout_t;
@@ -91,6 +92,8 @@ static int read_header(gbcms_maf_table_t *t, gbcms_lines_t *lr, const char *file
         ret = -1;
     }
     lay->n_fields = n;
+    lay->center = find_col(f, n, "Center");
+    lay->build = find_col(f, n, "NCBI_Build");
     lay->map = ret == 0 ? malloc((size_t)t->n_cols * sizeof *lay->map) : NULL;
     if (ret == 0 && !lay->map) ret = gbcms_oom("the MAF header");
     for (int j = 0; ret == 0 && j < t->n_cols; j++) lay->map[j] = find_col(f, n, t->cols[j]);
@@ -217,10 +220,11 @@ int gbcms_maf_load(gbcms_variants_t *vs, const char *file, const faidx_t *fai)
     gbcms_lines_t lr;
     if (gbcms_lines_open(&lr, file, "the MAF") < 0) return -1;
     gbcms_maf_table_t *t = &vs->maf;
-    maf_layout_t lay = { { 0 }, NULL, 0 };
+    maf_layout_t lay = { { 0 }, -1, -1, NULL, 0 };
     char *s;
     size_t len;
     int ret = read_header(t, &lr, file, &lay), r = 0;
+    size_t first_row = t->n_rows;
     while (ret == 0 && (r = gbcms_lines_next(&lr, &s, &len)) > 0) {
         if (len == 0 || s[0] == '#' || strspn(s, " \t") == len) continue;
         /* the row's own copy: the buffer is owned by the table from here */
@@ -237,6 +241,8 @@ int gbcms_maf_load(gbcms_variants_t *vs, const char *file, const faidx_t *fai)
             break;
         }
         if ((ret = keep_row(t, &lay, buf, f)) < 0) { free(f); free(buf); break; }
+        if (lay.center >= 0 && t->n_rows == first_row + 1) t->center = f[lay.center];
+        if (lay.build >= 0 && t->n_rows == first_row + 1) t->build = f[lay.build];
         ret = add_row(vs, fai, file, lr.line, f, lay.req);
         free(f);
     }

@@ -1,6 +1,7 @@
 /* Option defaults (the only place they are set) and their validation. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "gbcms/log.h"
 #include "gbcms/opts.h"
@@ -76,6 +77,43 @@ static int check_flag(const char *name, int v)
     return -1;
 }
 
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* The output type follows the file name unless -O gives it (as bcftools
+ * and samtools do): .bcf is BCF, .gz and .bgz are BGZF, anything else text. */
+static int check_output_type(gbcms_opts_t *o)
+{
+    const char *out = o->output && strcmp(o->output, "-") != 0 ? o->output : NULL;
+    if (!o->output_type)
+        o->output_type = !out ? 'v' : ends_with(out, ".bcf") ? 'b'
+                       : ends_with(out, ".gz") || ends_with(out, ".bgz") ? 'z' : 'v';
+    int bcf = o->output_type == 'b' || o->output_type == 'u';
+    if (bcf && o->format != GBCMS_FORMAT_VCF) {
+        gbcms_log(GBCMS_LOG_ERROR, "BCF output (-O b or u, or an output name ending in .bcf) needs --format vcf");
+        return -1;
+    }
+    if (!o->write_index) return 0;
+    if (!out || o->format != GBCMS_FORMAT_VCF || (o->output_type != 'z' && o->output_type != 'b')) {
+        gbcms_log(GBCMS_LOG_ERROR, "--write-index needs VCF output to a file, compressed: -o FILE.vcf.gz or "
+                  "-o FILE.bcf (or -O z / -O b)");
+        return -1;
+    }
+    struct stat st;
+    if (lstat(out, &st) == 0 && !S_ISREG(st.st_mode)) {   /* /dev/stdout, a FIFO, a link: written in place */
+        gbcms_log(GBCMS_LOG_ERROR, "--write-index needs a regular output file, not '%s'", out);
+        return -1;
+    }
+    if (o->output_type == 'b' && o->write_index == GBCMS_INDEX_TBI) {
+        gbcms_log(GBCMS_LOG_ERROR, "--write-index=tbi: BCF is indexed with .csi only");
+        return -1;
+    }
+    return 0;
+}
+
 int gbcms_opts_check(gbcms_opts_t *o)
 {
     if (o->n_bams == 0) {
@@ -124,6 +162,11 @@ int gbcms_opts_check(gbcms_opts_t *o)
     if (!o->input_is_maf && (o->format == GBCMS_FORMAT_FILLOUT || o->format == GBCMS_FORMAT_MAF)) {
         gbcms_log(GBCMS_LOG_ERROR, "--format %s and --omaf need --maf input",
                   o->format == GBCMS_FORMAT_MAF ? "maf" : "fillout");
+        return -1;
+    }
+    if (check_output_type(o) < 0) return -1;
+    if (o->vcf_standard && o->format != GBCMS_FORMAT_VCF) {
+        gbcms_log(GBCMS_LOG_ERROR, "--vcf-fields applies to VCF output only");
         return -1;
     }
     if (o->output && strcmp(o->output, "-") == 0) {

@@ -12,6 +12,7 @@
 #include "fasta.h"
 #include "gbcms/log.h"
 #include "gbcms/run.h"
+#include "htslog.h"
 #include "outfile.h"
 #include "output.h"
 
@@ -77,13 +78,12 @@ static int open_samples(const gbcms_opts_t *o, gbcms_sample_t *samples)
     for (int s = 0; s < o->n_bams; s++) {
         const char *path = o->bams[s].path;
         gbcms_sample_t *sm = &samples[s];
-        if (access(path, R_OK) != 0) {
-            gbcms_log(GBCMS_LOG_ERROR, "%s: cannot read the BAM/CRAM: %s", path, strerror(errno));
-            return -1;
-        }
+        /* No access() check first: it knows nothing of URLs. */
+        errno = 0;
         samFile *fp = sam_open(path, "r");
         if (!fp) {
-            gbcms_log(GBCMS_LOG_ERROR, "%s: cannot open the BAM/CRAM", path);
+            gbcms_log(GBCMS_LOG_ERROR, "%s: cannot read the BAM/CRAM: %s", path,
+                      errno ? strerror(errno) : "not a readable BAM, CRAM or SAM file");
             return -1;
         }
         int ret = 0;
@@ -151,7 +151,7 @@ static int check_contigs(const gbcms_variants_t *vs, const gbcms_sample_t *sampl
 int gbcms_run(gbcms_opts_t *o)
 {
     gbcms_log_setup(o->quiet ? GBCMS_LOG_ERROR : GBCMS_LOG_WARNING, o->suppress_warning);
-    hts_set_log_level(HTS_LOG_OFF);   /* htslib's own messages would break one-line errors */
+    gbcms_htslog_start(o->quiet, o->suppress_warning);   /* htslib's messages, prefixed and capped */
     int ret = -1, n = o->n_bams;
     gbcms_sample_t *samples = calloc((size_t)n, sizeof *samples);
     char **names = calloc((size_t)n, sizeof *names);
@@ -180,7 +180,9 @@ int gbcms_run(gbcms_opts_t *o)
     int r = gbcms_engine_run(o, &vs, samples, n, progress_sink, &prog);
     if (prog.shown) fputc('\n', stderr);
     if (r < 0) goto done;
+    if (gbcms_writer_finish(&w) < 0) goto done;   /* before the data file is committed */
     if (gbcms_outfile_commit(&of) < 0) goto done;
+    if (gbcms_writer_commit_index(&w) < 0) goto done;
     ret = 0;
     long mism = gbcms_warn_count(GBCMS_WARN_REF_MISMATCH);
     if (mism > 0)
@@ -198,5 +200,6 @@ done:
     }
     free(samples);
     free(names);
+    gbcms_htslog_stop();
     return ret == 0 ? GBCMS_EXIT_OK : GBCMS_EXIT_DATA;
 }

@@ -257,10 +257,11 @@ void gbcms_variants_destroy(gbcms_variants_t *vs)
 {
     for (size_t i = 0; i < vs->n; i++) {
         gbcms_variant_t *v = &vs->v[i];
-        free(v->ref); free(v->alt); free(v->out_ref); free(v->out_alt); free(v->id);
+        free(v->ref); free(v->alt); free(v->out_ref); free(v->out_alt); free(v->id); free(v->qfi);
     }
     for (size_t i = 0; vs->rprep && i < vs->n; i++) free(vs->rprep[i]);
     free(vs->rprep);
+    free(vs->vcf_meta.s);
     free(vs->v);
     free(vs->blocks);
     gbcms_maf_table_t *t = &vs->maf;

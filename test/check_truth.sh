@@ -9,7 +9,7 @@ compare() {  # name, gbcms TSV output
     local name=$1 out=$2
     # truth: sample chrom pos ref alt DP RD AD DPP RDP ADP DPF RDF ADF
     # gbcms: Sample Chrom Pos ID Ref Alt DP RD AD VF DPP DPN RDP RDN ADP ADN DPF RDF ADF
-    local bad
+    local bad rc
     bad=$(awk -F'\t' 'NR==FNR { if (FNR > 1) t[$1 FS $2 FS $3] = $6 FS $7 FS $8 FS $9 FS $10 FS $11 FS $12 FS $13 FS $14; next }
         FNR > 1 { k = $1 FS $2 FS $3; got = $7 FS $8 FS $9 FS $11 FS $13 FS $15 FS $17 FS $18 FS $19; n++
                   if (!(k in t)) { print "no truth for " k; bad++ }
@@ -17,6 +17,8 @@ compare() {  # name, gbcms TSV output
                   seen[k] = 1 }
         END { for (k in t) if (!(k in seen)) { print "missing " k; bad++ }
               if (n == 0) print "no rows"; }' "$SIM/truth.tsv" "$out")
+    rc=$?
+    if [[ $rc != 0 ]]; then echo "FAIL $name: awk exited $rc"; fail=$((fail + 1)); return; fi
     if [[ -z $bad ]]; then pass=$((pass + 1)); else echo "FAIL $name:"; echo "$bad" | head -20; fail=$((fail + 1)); fi
 }
 common=(--fasta "$SIM/ref.fa" --bam "$SIM/tumor.bam" "$SIM/normal.bam" --fragment-count --format tsv)
@@ -24,10 +26,13 @@ for mode in default generic; do
     extra=(); [[ $mode == generic ]] && extra=(--generic-counting)
     for input in vcf maf; do
         out=$WORK/truth.$mode.$input.tsv
-        if "$GBCMS" count "${common[@]}" "${extra[@]}" --$input "$SIM/variants.$input" > "$out"; then
+        rm -f "$out"   # a failed run must not leave an earlier run's rows to compare
+        "$GBCMS" count "${common[@]}" "${extra[@]}" --$input "$SIM/variants.$input" > "$out"
+        rc=$?
+        if [[ $rc == 0 ]]; then
             compare "$mode $input" "$out"
         else
-            echo "FAIL $mode $input: gbcms exited $?"; fail=$((fail + 1))
+            echo "FAIL $mode $input: gbcms exited $rc"; fail=$((fail + 1))
         fi
     done
 done

@@ -30,6 +30,7 @@ void gbcms_log_setup(gbcms_log_level_t max_level, int warning_cap);
 
 /* Drop every message, errors included (fuzzers); counting goes on. */
 void gbcms_log_set_silent(int silent);
+int gbcms_log_is_silent(void);
 
 /* Print one message.  Flushes stdout first and preserves errno. */
 void gbcms_log(gbcms_log_level_t level, const char *fmt, ...)

@@ -12,6 +12,10 @@ typedef enum {
     GBCMS_FORMAT_TSV
 } gbcms_format_t;
 
+/* --write-index: none, the usual one for the output type (.tbi for BGZF
+ * VCF, .csi for BCF), or the one asked for. */
+enum { GBCMS_INDEX_NONE = 0, GBCMS_INDEX_AUTO, GBCMS_INDEX_TBI, GBCMS_INDEX_CSI };
+
 /* One --bam argument.  name is NULL when the sample name is to be taken
  * from the BAM (@RG SM, else the file name). */
 typedef struct {
@@ -30,6 +34,10 @@ typedef struct {
     int input_is_maf;            /* 1: --maf, 0: --vcf */
     char *output;                /* NULL or "-": standard output */
     gbcms_format_t format;
+    int vcf_standard;            /* --vcf-fields standard: VCF-standard FORMAT fields */
+    char output_type;            /* -O: 'v' text, 'z' BGZF, 'b' BCF, 'u' uncompressed BCF;
+                                  * 0 until check sets it from the output's name */
+    int write_index;             /* --write-index: GBCMS_INDEX_* */
     int threads;                 /* total worker threads; 0 = all CPUs */
     int min_mapq;                /* --maq */
     int min_baseq;               /* --baq */

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <htslib/kstring.h>
 #include <htslib/sam.h>
 #include "gbcms/opts.h"
 
@@ -29,6 +30,9 @@ typedef struct {
     /* Output only: text as given in the input. */
     char *out_ref, *out_alt, *id;
     long maf_row;           /* row in the MAF table, or -1 */
+    char *qfi;              /* VCF input: QUAL, FILTER, INFO as written, tab-separated;
+                             * NULL when not kept (see keep_vcf_fields) */
+    int alt_index, n_alts;  /* VCF input: this ALT's index among its record's n_alts */
 } gbcms_variant_t;
 
 /* A MAF file kept for output: header columns and the split rows. */
@@ -39,6 +43,10 @@ typedef struct {
                              * row i, "" where the row's file lacks that column */
     char **bufs;            /* bufs[i]: the text rows[i] points into */
     size_t n_rows, m_rows;
+    /* MAF output's Center and NCBI_Build, as GBCMS picks them: the first
+     * data row's value in the last MAF that has the column (points into
+     * bufs); NULL when no MAF has it. */
+    const char *center, *build;
 } gbcms_maf_table_t;
 
 typedef struct {
@@ -53,6 +61,8 @@ typedef struct {
     gbcms_maf_table_t maf;
     const sam_hdr_t *hdr;   /* contig names; borrowed from the caller */
     int generic;            /* --generic-counting: sets each variant's read bound */
+    int keep_vcf_fields;    /* keep each VCF record's QUAL/FILTER/INFO and the headers */
+    kstring_t vcf_meta;     /* with keep_vcf_fields: the header lines of every input VCF */
     struct gbcms_rprep_s **rprep;   /* --model realign: per variant, NULL for non-primary
                                      * ones; each one malloc'd (src/realign.h) */
 } gbcms_variants_t;
