@@ -12,6 +12,7 @@
 #include "fragment.h"
 #include "gbcms/log.h"
 #include "pool.h"
+#include "realign.h"
 
 typedef struct {
     samFile **fp;           /* per sample, opened on first use, kept between jobs */
@@ -21,6 +22,7 @@ typedef struct {
     char *done;             /* per variant of the current block */
     gbcms_frag_list_t *frag;
     size_t cap;
+    gbcms_ra_worker_t *ra;  /* --model realign: reads waiting for the aligner */
 } worker_t;
 
 typedef struct engine_s engine_t;
@@ -40,6 +42,7 @@ typedef struct {
 struct engine_s {
     const gbcms_opts_t *o;
     gbcms_rules_t rules;
+    int realign;                /* --model realign */
     const gbcms_variants_t *vs;
     const gbcms_sample_t *samples;
     int n_samples;
@@ -105,16 +108,22 @@ static int worker_reserve(worker_t *w, size_t n)
     return 0;
 }
 
-static void finish_variant(engine_t *e, worker_t *w, size_t i, const gbcms_variant_t *v,
-                           gbcms_counts_t *c)
+/* No read can reach variant i (slot in the block) any more: count the
+ * reads still waiting for the aligner, then its fragments.  rp: the
+ * block's realign data, or NULL. */
+static int finish_variant(engine_t *e, worker_t *w, size_t i, const gbcms_variant_t *v,
+                          gbcms_counts_t *c, struct gbcms_rprep_s *const *rp)
 {
     w->done[i] = 1;
-    if (!e->o->fragment_count) return;
+    int ret = 0;
+    if (rp && gbcms_ra_finish(w->ra, i, rp[i], c, e->o->fragment_count ? &w->frag[i] : NULL) < 0) ret = -1;
+    if (!e->o->fragment_count) return ret;
     gbcms_frag_resolve(&w->frag[i], c, e->o->fragment_fractional_weight,
                        sam_hdr_tid2name((sam_hdr_t *)e->vs->hdr, v->tid), (long long)v->pos + 1);
     /* Free now: memory then follows the variants in flight, not the
      * deepest variant each slot of the block has ever held. */
     gbcms_frag_free(&w->frag[i]);
+    return ret;
 }
 
 /* Seek or read through.  Reading through a gap costs decoding its reads.
@@ -140,14 +149,25 @@ static double seek_gap_bp(const engine_t *e, const worker_t *w, int s, int32_t t
     return by_reads > GBCMS_SEEK_WINDOW ? by_reads : GBCMS_SEEK_WINDOW;
 }
 
-/* Variants [i0, i1) of the block, one region query from the first one's
- * position to stop, the largest read start any of them considers: each read
- * is decoded once and compared with the variants it can reach. */
+/* Variants [i0, i1) of the block, one region query from the smallest read
+ * end any of them considers to stop, the largest read start: each read is
+ * decoded once and compared with the variants it can reach.  The model
+ * sets each variant's bounds (first_end, last_start); rp is the block's
+ * realign data, or NULL for the GBCMS rules. */
 static int count_run(engine_t *e, worker_t *w, int s, int32_t tid, const gbcms_variant_t *v,
-                     size_t i0, size_t i1, int64_t stop, gbcms_counts_t *counts)
+                     struct gbcms_rprep_s *const *rp, size_t i0, size_t i1, int64_t stop,
+                     gbcms_counts_t *counts)
 {
     int ns = e->n_samples;
-    int64_t beg = v[i0].pos;
+    /* lead: how far before its position a variant looks (0 for the GBCMS
+     * rules), so the loop below can still stop at the first variant out of
+     * reach in position order */
+    int64_t beg = v[i0].first_end, lead = 0;
+    for (size_t i = i0; i < i1; i++) {
+        if (v[i].first_end < beg) beg = v[i].first_end;
+        if (v[i].pos - v[i].first_end > lead) lead = v[i].pos - v[i].first_end;
+    }
+    if (beg < 0) beg = 0;
     hts_itr_t *itr = sam_itr_queryi(w->idx[s], tid, beg, stop + 1);
     if (!itr) {
         gbcms_log(GBCMS_LOG_ERROR, "%s: cannot query %s:%lld-%lld", e->samples[s].path,
@@ -166,11 +186,19 @@ static int count_run(engine_t *e, worker_t *w, int s, int32_t tid, const gbcms_v
         uint64_t hash = 0;
         size_t name_len = 0;
         int hashed = 0;
-        for (size_t i = first; i < i1 && v[i].pos <= last; i++) {
+        for (size_t i = first; i < i1 && v[i].pos - lead <= last; i++) {
             if (w->done[i]) continue;
             gbcms_counts_t *c = &counts[i * (size_t)ns + (size_t)s];
             if (v[i].last_start < start) {   /* reads are sorted: none can reach it now */
-                finish_variant(e, w, i, &v[i], c);
+                if (finish_variant(e, w, i, &v[i], c, rp) < 0) { ret = -1; break; }
+                continue;
+            }
+            if (v[i].first_end > last) continue;
+            if (rp) {   /* realign counts the read itself, now or when its batch is aligned */
+                if (gbcms_ra_read(w->ra, i, b, rp[i], &e->rules, c, e->o->fragment_count ? &w->frag[i] : NULL) < 0) {
+                    ret = -1;
+                    break;
+                }
                 continue;
             }
             gbcms_read_class_t k = gbcms_classify(b, &v[i], &e->rules);
@@ -197,8 +225,10 @@ static int count_run(engine_t *e, worker_t *w, int s, int32_t tid, const gbcms_v
         ret = -1;
     }
     hts_itr_destroy(itr);
+    if (ret < 0 && rp) gbcms_ra_worker_reset(w->ra);   /* nothing more to align */
     for (size_t i = first; i < i1; i++)
-        if (!w->done[i]) finish_variant(e, w, i, &v[i], &counts[i * (size_t)ns + (size_t)s]);
+        if (!w->done[i] && finish_variant(e, w, i, &v[i], &counts[i * (size_t)ns + (size_t)s], rp) < 0)
+            ret = -1;
     return ret;
 }
 
@@ -208,6 +238,7 @@ static int count_block(engine_t *e, worker_t *w, size_t bi, int s, gbcms_counts_
 {
     const gbcms_block_t *blk = &e->vs->blocks[bi];
     const gbcms_variant_t *v = e->vs->v + blk->begin;
+    struct gbcms_rprep_s *const *rp = e->realign ? e->vs->rprep + blk->begin : NULL;
     size_t n = blk->end - blk->begin;
     if (worker_open(w, e, s) < 0 || worker_reserve(w, n) < 0) return -1;
     for (size_t i = 0; i < n; i++)   /* identical records are counted once */
@@ -221,7 +252,7 @@ static int count_block(engine_t *e, worker_t *w, size_t bi, int s, gbcms_counts_
             if (v[i].last_start > reach) reach = v[i].last_start;
             continue;
         }
-        if (count_run(e, w, s, tid, v, i0, i, reach, counts) < 0) return -1;
+        if (count_run(e, w, s, tid, v, rp, i0, i, reach, counts) < 0) return -1;
         if (i < n) { i0 = i; reach = v[i].last_start; }
     }
     return 0;
@@ -274,6 +305,9 @@ static int workers_init(engine_t *e)
         w->idx = calloc((size_t)e->n_samples, sizeof *w->idx);
         w->b = bam_init1();
         if (!w->fp || !w->hdr || !w->idx || !w->b) return -1;
+        if (e->realign && !(w->ra = gbcms_ra_worker_init(gbcms_kernel_resolve((gbcms_kernel_t)e->o->kernel),
+                                                         e->o->realign_stats)))
+            return -1;
     }
     return 0;
 }
@@ -281,8 +315,11 @@ static int workers_init(engine_t *e)
 static int workers_destroy(engine_t *e)
 {
     int ret = 0;
+    gbcms_ra_stats_t st = { 0, 0, 0, 0 };
     for (int i = 0; e->workers && i < e->n_workers; i++) {
         worker_t *w = &e->workers[i];
+        if (w->ra) gbcms_ra_worker_stats(w->ra, &st);
+        gbcms_ra_worker_destroy(w->ra);
         for (int s = 0; w->fp && s < e->n_samples; s++) {
             if (!w->fp[s]) continue;
             hts_idx_destroy(w->idx[s]);
@@ -297,6 +334,13 @@ static int workers_destroy(engine_t *e)
         if (w->b) bam_destroy1(w->b);
     }
     free(e->workers);
+    if (e->realign && e->o->realign_stats)
+        gbcms_log(GBCMS_LOG_INFO, "realign: %llu read-variant pairs at events, %llu (%.2f%%) aligned; kernel %s: "
+                  "%llu cells in %.3f s (%.0f Mcells/s)", (unsigned long long)st.touched,
+                  (unsigned long long)st.slow, st.touched ? 100.0 * (double)st.slow / (double)st.touched : 0.0,
+                  gbcms_kernel_name(gbcms_kernel_resolve((gbcms_kernel_t)e->o->kernel)),
+                  (unsigned long long)st.cells, st.kernel_s,
+                  st.kernel_s > 0 ? (double)st.cells / st.kernel_s / 1e6 : 0.0);
     return ret;
 }
 
@@ -359,6 +403,7 @@ int gbcms_engine_run(const gbcms_opts_t *o, const gbcms_variants_t *vs,
     memset(&e, 0, sizeof e);
     e.o = o;
     gbcms_rules_from_opts(&e.rules, o);
+    e.realign = o->model == GBCMS_MODEL_REALIGN;
     e.vs = vs;
     e.samples = samples;
     e.n_samples = n_samples;

@@ -3,6 +3,7 @@
  * each other's callers. */
 #include <string.h>
 #include "gbcms/variants.h"
+#include "realign.h"
 #include "variants_internal.h"
 
 int gbcms_variants_load(gbcms_variants_t *vs, const gbcms_opts_t *o,
@@ -16,5 +17,8 @@ int gbcms_variants_load(gbcms_variants_t *vs, const gbcms_opts_t *o,
         const char *f = o->variant_files[i];
         if ((o->input_is_maf ? gbcms_maf_load(vs, f, fai) : gbcms_vcf_load(vs, f, fai)) < 0) return -1;
     }
-    return gbcms_variants_finish(vs, o);
+    if (gbcms_variants_finish(vs, o) < 0) return -1;
+    /* realign: regions and haplotypes once per variant, from the reference */
+    if (o->model == GBCMS_MODEL_REALIGN) return gbcms_realign_prepare_fai(vs, fai);
+    return 0;
 }

@@ -150,7 +150,8 @@ static int check_contigs(const gbcms_variants_t *vs, const gbcms_sample_t *sampl
 
 int gbcms_run(gbcms_opts_t *o)
 {
-    gbcms_log_setup(o->quiet ? GBCMS_LOG_ERROR : GBCMS_LOG_WARNING, o->suppress_warning);
+    gbcms_log_setup(o->quiet ? GBCMS_LOG_ERROR : o->realign_stats ? GBCMS_LOG_INFO : GBCMS_LOG_WARNING,
+                    o->suppress_warning);
     gbcms_htslog_start(o->quiet, o->suppress_warning);   /* htslib's messages, prefixed and capped */
     int ret = -1, n = o->n_bams;
     gbcms_sample_t *samples = calloc((size_t)n, sizeof *samples);
