@@ -1,11 +1,13 @@
 /* The alignment kernel: a scalar twin and SSE4.1 / AVX2 versions of one
  * recurrence (Gotoh, saturating 16-bit costs), chosen at run time.
  *
- * Layout, as measured (benchmarks/RESULTS.md): inter-sequence.  The reads
- * of one site are short (the part near the event, ~40-200 bases) and share
- * the haplotype, so one read per lane keeps every lane busy with no
- * cross-lane shuffles; striped (Farrar) and anti-diagonal layouts pay for
- * their lazy-F loop or diagonal shifts and suit one long query better.
+ * Layout, as measured (benchmarks/RESULTS.md): inter-sequence, one
+ * alignment (read, haplotype) per lane.  The aligned reads are short (the
+ * part near the event, ~40-200 bases) and few per site on WGS data, so
+ * lanes carry their own haplotype and a batch mixes sites: every lane is
+ * busy, with no cross-lane shuffles.  Striped (Farrar) and anti-diagonal
+ * layouts pay for their lazy-F loop or diagonal shifts and suit one long
+ * query better.
  *
  * Recurrence, row i = read base, column j = haplotype base:
  *   F[i][j] = min(F[i-1][j] + ext, H[i-1][j] + open + ext)     read base inserted
@@ -137,38 +139,52 @@ static uint16_t align_scalar1(const uint8_t *qb, const uint8_t *qc, int m, const
     return best;
 }
 
-static int align_scalar(gbcms_ak_work_t *w, const gbcms_ak_batch_t *b, const uint8_t *hap, int n,
-                        uint16_t go, uint16_t ge, uint16_t *out)
+static int align_scalar(gbcms_ak_work_t *w, const gbcms_ak_batch_t *b, uint16_t go, uint16_t ge, uint16_t *out)
 {
-    if (reserve(w, 0, 2 * ((size_t)n + 1) * sizeof(uint16_t)) < 0) return -1;
-    uint16_t *h = w->row, *f = h + n + 1;
-    for (int l = 0; l < b->n; l++)
-        out[l] = align_scalar1(b->base[l], b->cost[l], b->len[l], hap, n, go, ge, h, f);
+    for (int l = 0; l < b->n; l++) {
+        int n = b->hap_len[l];
+        if (reserve(w, 0, 2 * ((size_t)n + 1) * sizeof(uint16_t)) < 0) return -1;
+        uint16_t *h = w->row, *f = h + n + 1;
+        out[l] = align_scalar1(b->base[l], b->cost[l], b->len[l], b->hap[l], n, go, ge, h, f);
+    }
     return 0;
 }
 
-/* Query profile of lanes [l0, l0 + width): row i holds the lanes' bases,
- * then their costs; lanes past the batch (or past a read's end) are zero. */
-static int build_profile(gbcms_ak_work_t *w, const gbcms_ak_batch_t *b, int l0, int width, int maxm,
-                         size_t row_bytes)
+#if AK_X86
+
+/* Lanes [l0, l0 + width) of a SIMD chunk: the longest read and haplotype. */
+static void chunk_dims(const gbcms_ak_batch_t *b, int l0, int width, int *maxm, int *maxn)
 {
-    size_t np = (size_t)maxm * 2 * (size_t)width;
+    *maxm = *maxn = 0;
+    for (int l = l0; l < b->n && l < l0 + width; l++) {
+        if (b->len[l] > *maxm) *maxm = b->len[l];
+        if (b->hap_len[l] > *maxn) *maxn = b->hap_len[l];
+    }
+}
+
+/* Profiles of lanes [l0, l0 + width): per row the lanes' read bases then
+ * their costs, then per column the lanes' haplotype bases.  Bases are one
+ * bit each (A 1, C 2, G 4, T 8); a read N is 0 (it costs 0 anyway), a
+ * haplotype N is 15, so "no common bit" means a mismatch.  Lanes past the
+ * batch, rows past a read's end and columns past a haplotype's end are 0:
+ * cells there are computed but never read, since no cell depends on a cell
+ * to its right or below, and the end-of-read minimum skips them. */
+static int build_profile(gbcms_ak_work_t *w, const gbcms_ak_batch_t *b, int l0, int width, int maxm,
+                         int maxn, size_t row_bytes)
+{
+    static const uint16_t hot[5] = { 1, 2, 4, 8, 0 };
+    size_t nr = (size_t)maxm * 2 * (size_t)width, np = nr + (size_t)maxn * (size_t)width;
     if (reserve(w, np, row_bytes) < 0) return -1;
     memset(w->prof, 0, np * sizeof *w->prof);
-    for (int l = l0; l < b->n && l < l0 + width; l++)
+    uint16_t *hp = w->prof + nr;
+    for (int l = l0; l < b->n && l < l0 + width; l++) {
         for (int i = 0; i < b->len[l]; i++) {
-            w->prof[(size_t)i * 2 * width + (l - l0)] = b->base[l][i];
+            w->prof[(size_t)i * 2 * width + (l - l0)] = hot[b->base[l][i]];
             w->prof[(size_t)i * 2 * width + width + (l - l0)] = b->cost[l][i];
         }
+        for (int j = 0; j < b->hap_len[l]; j++) hp[(size_t)j * width + (l - l0)] = b->hap[l][j] == 4 ? 15 : hot[b->hap[l][j]];
+    }
     return 0;
-}
-
-static int max_len(const gbcms_ak_batch_t *b, int l0, int width)
-{
-    int m = 0;
-    for (int l = l0; l < b->n && l < l0 + width; l++)
-        if (b->len[l] > m) m = b->len[l];
-    return m;
 }
 
 /* Does a read of lanes [l0, l0 + width) end at row i? */
@@ -179,48 +195,58 @@ static int ends_at(const gbcms_ak_batch_t *b, int l0, int width, int i)
     return 0;
 }
 
-#if AK_X86
+static void chunk_lengths(const gbcms_ak_batch_t *b, int l0, int width, uint16_t *lens, uint16_t *hlens)
+{
+    for (int l = 0; l < width; l++) lens[l] = hlens[l] = 0;
+    for (int l = l0; l < b->n && l < l0 + width; l++) {
+        lens[l - l0] = (uint16_t)b->len[l];
+        hlens[l - l0] = (uint16_t)b->hap_len[l];
+    }
+}
 
 /* ---- SSE4.1: 8 lanes ---- */
 
 __attribute__((target("sse4.1")))
-static int align_sse41_chunk(gbcms_ak_work_t *w, const gbcms_ak_batch_t *b, int l0, const uint8_t *hap,
-                             int n, uint16_t go, uint16_t ge, uint16_t *out)
+static int align_sse41_chunk(gbcms_ak_work_t *w, const gbcms_ak_batch_t *b, int l0, uint16_t go, uint16_t ge,
+                             uint16_t *out)
 {
     enum { W = 8 };
-    int maxm = max_len(b, l0, W);
-    if (build_profile(w, b, l0, W, maxm, 2 * ((size_t)n + 1) * sizeof(__m128i)) < 0) return -1;
+    int maxm, n;
+    chunk_dims(b, l0, W, &maxm, &n);
+    if (build_profile(w, b, l0, W, maxm, n, 2 * ((size_t)n + 1) * sizeof(__m128i)) < 0) return -1;
+    const uint16_t *hp = w->prof + (size_t)maxm * 2 * W;
     __m128i *h = w->row, *f = h + n + 1;
     const __m128i inf = _mm_set1_epi16((short)AK_INF), zero = _mm_setzero_si128();
     const __m128i gev = _mm_set1_epi16((short)ge), oev = _mm_set1_epi16((short)sat_add(go, ge));
     for (int j = 0; j <= n; j++) { h[j] = zero; f[j] = inf; }
-    uint16_t lens[W] = { 0 };
-    for (int l = l0; l < b->n && l < l0 + W; l++) lens[l - l0] = (uint16_t)b->len[l];
-    const __m128i lenv = _mm_loadu_si128((const __m128i *)lens);
+    uint16_t lens[W], hlens[W];
+    chunk_lengths(b, l0, W, lens, hlens);
+    const __m128i lenv = _mm_loadu_si128((const __m128i *)lens), hlenv = _mm_loadu_si128((const __m128i *)hlens);
     __m128i res = zero, col0 = zero;
     for (int i = 1; i <= maxm; i++) {
         const uint16_t *pr = w->prof + (size_t)(i - 1) * 2 * W;
         __m128i qb = _mm_loadu_si128((const __m128i *)pr), qc = _mm_loadu_si128((const __m128i *)(pr + W));
-        __m128i s[5];
-        for (int c = 0; c < 4; c++) s[c] = _mm_andnot_si128(_mm_cmpeq_epi16(qb, _mm_set1_epi16((short)c)), qc);
-        s[4] = zero;
         __m128i diag = h[0];
         col0 = i == 1 ? oev : _mm_adds_epu16(col0, gev);
         h[0] = col0;
         __m128i left = col0, e = inf;
         for (int j = 1; j <= n; j++) {
+            __m128i hb = _mm_loadu_si128((const __m128i *)(hp + (size_t)(j - 1) * W));
+            __m128i sc = _mm_and_si128(_mm_cmpeq_epi16(_mm_and_si128(qb, hb), zero), qc);
             __m128i up = h[j];
             __m128i fj = _mm_min_epu16(_mm_adds_epu16(f[j], gev), _mm_adds_epu16(up, oev));
             f[j] = fj;
             e = _mm_min_epu16(_mm_adds_epu16(e, gev), _mm_adds_epu16(left, oev));
-            __m128i hj = _mm_min_epu16(_mm_adds_epu16(diag, s[hap[j - 1]]), _mm_min_epu16(e, fj));
+            __m128i hj = _mm_min_epu16(_mm_adds_epu16(diag, sc), _mm_min_epu16(e, fj));
             diag = up;
             h[j] = hj;
             left = hj;
         }
         if (ends_at(b, l0, W, i)) {
+            /* the minimum over each lane's own columns 0..hap_len */
             __m128i m = h[0];
-            for (int j = 1; j <= n; j++) m = _mm_min_epu16(m, h[j]);
+            for (int j = 1; j <= n; j++)
+                m = _mm_min_epu16(m, _mm_or_si128(h[j], _mm_cmpgt_epi16(_mm_set1_epi16((short)j), hlenv)));
             res = _mm_blendv_epi8(res, m, _mm_cmpeq_epi16(lenv, _mm_set1_epi16((short)i)));
         }
     }
@@ -233,45 +259,47 @@ static int align_sse41_chunk(gbcms_ak_work_t *w, const gbcms_ak_batch_t *b, int 
 /* ---- AVX2: 16 lanes ---- */
 
 __attribute__((target("avx2")))
-static int align_avx2_chunk(gbcms_ak_work_t *w, const gbcms_ak_batch_t *b, int l0, const uint8_t *hap,
-                            int n, uint16_t go, uint16_t ge, uint16_t *out)
+static int align_avx2_chunk(gbcms_ak_work_t *w, const gbcms_ak_batch_t *b, int l0, uint16_t go, uint16_t ge,
+                            uint16_t *out)
 {
     enum { W = 16 };
-    int maxm = max_len(b, l0, W);
-    if (build_profile(w, b, l0, W, maxm, 2 * ((size_t)n + 1) * sizeof(__m256i)) < 0) return -1;
+    int maxm, n;
+    chunk_dims(b, l0, W, &maxm, &n);
+    if (build_profile(w, b, l0, W, maxm, n, 2 * ((size_t)n + 1) * sizeof(__m256i)) < 0) return -1;
+    const uint16_t *hp = w->prof + (size_t)maxm * 2 * W;
     __m256i *h = w->row, *f = h + n + 1;
     const __m256i inf = _mm256_set1_epi16((short)AK_INF), zero = _mm256_setzero_si256();
     const __m256i gev = _mm256_set1_epi16((short)ge), oev = _mm256_set1_epi16((short)sat_add(go, ge));
     for (int j = 0; j <= n; j++) { h[j] = zero; f[j] = inf; }
-    uint16_t lens[W] = { 0 };
-    for (int l = l0; l < b->n && l < l0 + W; l++) lens[l - l0] = (uint16_t)b->len[l];
+    uint16_t lens[W], hlens[W];
+    chunk_lengths(b, l0, W, lens, hlens);
     const __m256i lenv = _mm256_loadu_si256((const __m256i *)lens);
+    const __m256i hlenv = _mm256_loadu_si256((const __m256i *)hlens);
     __m256i res = zero, col0 = zero;
     for (int i = 1; i <= maxm; i++) {
         const uint16_t *pr = w->prof + (size_t)(i - 1) * 2 * W;
         __m256i qb = _mm256_loadu_si256((const __m256i *)pr);
         __m256i qc = _mm256_loadu_si256((const __m256i *)(pr + W));
-        __m256i s[5];
-        for (int c = 0; c < 4; c++)
-            s[c] = _mm256_andnot_si256(_mm256_cmpeq_epi16(qb, _mm256_set1_epi16((short)c)), qc);
-        s[4] = zero;
         __m256i diag = h[0];
         col0 = i == 1 ? oev : _mm256_adds_epu16(col0, gev);
         h[0] = col0;
         __m256i left = col0, e = inf;
         for (int j = 1; j <= n; j++) {
+            __m256i hb = _mm256_loadu_si256((const __m256i *)(hp + (size_t)(j - 1) * W));
+            __m256i sc = _mm256_and_si256(_mm256_cmpeq_epi16(_mm256_and_si256(qb, hb), zero), qc);
             __m256i up = h[j];
             __m256i fj = _mm256_min_epu16(_mm256_adds_epu16(f[j], gev), _mm256_adds_epu16(up, oev));
             f[j] = fj;
             e = _mm256_min_epu16(_mm256_adds_epu16(e, gev), _mm256_adds_epu16(left, oev));
-            __m256i hj = _mm256_min_epu16(_mm256_adds_epu16(diag, s[hap[j - 1]]), _mm256_min_epu16(e, fj));
+            __m256i hj = _mm256_min_epu16(_mm256_adds_epu16(diag, sc), _mm256_min_epu16(e, fj));
             diag = up;
             h[j] = hj;
             left = hj;
         }
         if (ends_at(b, l0, W, i)) {
             __m256i m = h[0];
-            for (int j = 1; j <= n; j++) m = _mm256_min_epu16(m, h[j]);
+            for (int j = 1; j <= n; j++)
+                m = _mm256_min_epu16(m, _mm256_or_si256(h[j], _mm256_cmpgt_epi16(_mm256_set1_epi16((short)j), hlenv)));
             res = _mm256_blendv_epi8(res, m, _mm256_cmpeq_epi16(lenv, _mm256_set1_epi16((short)i)));
         }
     }
@@ -283,42 +311,44 @@ static int align_avx2_chunk(gbcms_ak_work_t *w, const gbcms_ak_batch_t *b, int l
 
 #endif
 
-static int align_with(gbcms_kernel_t k, gbcms_ak_work_t *w, const gbcms_ak_batch_t *b, const uint8_t *hap,
-                      int n, uint16_t go, uint16_t ge, uint16_t *out)
+static int align_with(gbcms_kernel_t k, gbcms_ak_work_t *w, const gbcms_ak_batch_t *b, uint16_t go, uint16_t ge,
+                      uint16_t *out)
 {
     switch (k) {
 #if AK_X86
     case GBCMS_KERNEL_SSE41:
         for (int l0 = 0; l0 < b->n; l0 += 8)
-            if (align_sse41_chunk(w, b, l0, hap, n, go, ge, out) < 0) return -1;
+            if (align_sse41_chunk(w, b, l0, go, ge, out) < 0) return -1;
         return 0;
     case GBCMS_KERNEL_AVX2:
-        return align_avx2_chunk(w, b, 0, hap, n, go, ge, out);
+        return align_avx2_chunk(w, b, 0, go, ge, out);
 #endif
     default:
-        return align_scalar(w, b, hap, n, go, ge, out);
+        return align_scalar(w, b, go, ge, out);
     }
 }
 
 int gbcms_ak_align(gbcms_kernel_t k, gbcms_ak_work_t *w, const gbcms_ak_batch_t *b,
-                   const uint8_t *hap, int n_hap, int gap_open, int gap_ext, uint16_t *out)
+                   int gap_open, int gap_ext, uint16_t *out)
 {
-    if (b->n < 0 || b->n > GBCMS_AK_LANES || n_hap < 1 || gap_open < 0 || gap_open > GBCMS_AK_MAX_OPEN ||
+    if (b->n < 0 || b->n > GBCMS_AK_LANES || gap_open < 0 || gap_open > GBCMS_AK_MAX_OPEN ||
         gap_ext < 0 || gap_ext > GBCMS_AK_MAX_COST)
         return -1;
     for (int l = 0; l < b->n; l++) {
-        if (b->len[l] < 0 || b->len[l] > GBCMS_AK_MAX_QLEN) return -1;
+        /* 16-bit lengths and column numbers in the SIMD kernels */
+        if (b->len[l] < 0 || b->len[l] > GBCMS_AK_MAX_QLEN || b->hap_len[l] < 1 || b->hap_len[l] > 32000)
+            return -1;
         for (int i = 0; i < b->len[l]; i++)
             if (b->cost[l][i] > GBCMS_AK_MAX_COST || b->base[l][i] > 4) return -1;
+        for (int j = 0; j < b->hap_len[l]; j++)
+            if (b->hap[l][j] > 4) return -1;
     }
-    for (int j = 0; j < n_hap; j++)
-        if (hap[j] > 4) return -1;
     uint16_t go = (uint16_t)gap_open, ge = (uint16_t)gap_ext;
     if (k == GBCMS_KERNEL_AUTO) k = gbcms_kernel_resolve(k);
-    if (k != GBCMS_KERNEL_CHECK) return align_with(k, w, b, hap, n_hap, go, ge, out);
+    if (k != GBCMS_KERNEL_CHECK) return align_with(k, w, b, go, ge, out);
     uint16_t twin[GBCMS_AK_LANES];
-    if (align_with(gbcms_kernel_resolve(GBCMS_KERNEL_AUTO), w, b, hap, n_hap, go, ge, out) < 0 ||
-        align_with(GBCMS_KERNEL_SCALAR, w, b, hap, n_hap, go, ge, twin) < 0)
+    if (align_with(gbcms_kernel_resolve(GBCMS_KERNEL_AUTO), w, b, go, ge, out) < 0 ||
+        align_with(GBCMS_KERNEL_SCALAR, w, b, go, ge, twin) < 0)
         return -1;
     return memcmp(out, twin, (size_t)b->n * sizeof *out) == 0 ? 0 : -2;
 }

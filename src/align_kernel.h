@@ -4,9 +4,9 @@
  * Costs are minimised: all of the read is aligned, both ends of the
  * haplotype are free.  A base costs 0 when it equals the haplotype base or
  * either is N (code 4), else its mismatch cost; a gap of k bases costs
- * open + k x ext.  Reads go one per 16-bit lane (inter-sequence layout):
- * the reads of one site share the haplotype, so every lane does useful
- * work and no lane ever waits for another.
+ * open + k x ext.  One alignment (a read and a haplotype) per 16-bit lane
+ * (inter-sequence layout): lanes share nothing, so the reads of different
+ * sites, against their own haplotypes, fill one batch.
  *
  * Overflow: arithmetic saturates at 65535 in every kernel alike.  With
  * mismatch and gap-extension costs <= 40, a gap-open cost <= 1000 and reads
@@ -35,19 +35,23 @@ typedef enum {
     GBCMS_KERNEL_CHECK          /* the best SIMD kernel and the scalar twin, compared (tests) */
 } gbcms_kernel_t;
 
-/* Up to GBCMS_AK_LANES reads.  base[l][k] is 0..3 for A, C, G, T and 4 for
- * N; cost[l][k] its mismatch cost (<= GBCMS_AK_MAX_COST; 0 for an N). */
+/* Up to GBCMS_AK_LANES alignments.  base[l][k] is 0..3 for A, C, G, T and
+ * 4 for N; cost[l][k] its mismatch cost (<= GBCMS_AK_MAX_COST; 0 for an
+ * N); hap[l] the haplotype of lane l, codes 0..4, hap_len[l] >= 1. */
 typedef struct {
     int n;
     int len[GBCMS_AK_LANES];                /* 0..GBCMS_AK_MAX_QLEN */
     const uint8_t *base[GBCMS_AK_LANES];
     const uint8_t *cost[GBCMS_AK_LANES];
+    const uint8_t *hap[GBCMS_AK_LANES];
+    int hap_len[GBCMS_AK_LANES];
 } gbcms_ak_batch_t;
 
 /* Scratch space, grown on demand and reused; zero-initialise it, free
  * with gbcms_ak_work_free(). */
 typedef struct {
-    uint16_t *prof;         /* query profile: bases then costs, row by row, per lane */
+    uint16_t *prof;         /* query profile (bases, costs) per row, then haplotype bases
+                             * per column, lane by lane */
     size_t prof_cap;        /* in uint16_t */
     void *row;              /* H row and F column, one SIMD vector (or value) per cell */
     size_t row_cap;         /* in bytes */
@@ -68,13 +72,12 @@ int gbcms_kernel_supported(gbcms_kernel_t k);
  * one; others are returned as they are (check support first). */
 gbcms_kernel_t gbcms_kernel_resolve(gbcms_kernel_t k);
 
-/* Align every read of b against hap (codes 0..4, length n_hap >= 1) and
- * write each read's cost to out[0..b->n-1].  Returns 0; -1 when out of
- * memory or when a read or a cost is out of the bounds above; -2
+/* Align every lane of b and write its cost to out[0..b->n-1].  Returns 0;
+ * -1 when out of memory or when a length or a cost is out of bounds; -2
  * (GBCMS_KERNEL_CHECK only) when the SIMD kernel and the scalar twin
  * disagree. */
 int gbcms_ak_align(gbcms_kernel_t k, gbcms_ak_work_t *w, const gbcms_ak_batch_t *b,
-                   const uint8_t *hap, int n_hap, int gap_open, int gap_ext, uint16_t *out)
+                   int gap_open, int gap_ext, uint16_t *out)
     __attribute__((warn_unused_result));
 
 #endif

@@ -108,22 +108,32 @@ static int worker_reserve(worker_t *w, size_t n)
     return 0;
 }
 
-/* No read can reach variant i (slot in the block) any more: count the
- * reads still waiting for the aligner, then its fragments.  rp: the
- * block's realign data, or NULL. */
-static int finish_variant(engine_t *e, worker_t *w, size_t i, const gbcms_variant_t *v,
-                          gbcms_counts_t *c, struct gbcms_rprep_s *const *rp)
+static void resolve_fragments(engine_t *e, worker_t *w, size_t i, const gbcms_variant_t *v, gbcms_counts_t *c)
 {
-    w->done[i] = 1;
-    int ret = 0;
-    if (rp && gbcms_ra_finish(w->ra, i, rp[i], c, e->o->fragment_count ? &w->frag[i] : NULL) < 0) ret = -1;
-    if (!e->o->fragment_count) return ret;
     gbcms_frag_resolve(&w->frag[i], c, e->o->fragment_fractional_weight,
                        sam_hdr_tid2name((sam_hdr_t *)e->vs->hdr, v->tid), (long long)v->pos + 1);
     /* Free now: memory then follows the variants in flight, not the
      * deepest variant each slot of the block has ever held. */
     gbcms_frag_free(&w->frag[i]);
-    return ret;
+}
+
+/* No read can reach variant i (slot in the block) any more.  rp: the
+ * block's realign data, or NULL; realign may still hold reads of it for
+ * the aligner, and then reports it through gbcms_ra_next_done(). */
+static void finish_variant(engine_t *e, worker_t *w, size_t i, const gbcms_variant_t *v,
+                           gbcms_counts_t *c, struct gbcms_rprep_s *const *rp)
+{
+    w->done[i] = 1;
+    if (rp && !gbcms_ra_finish(w->ra, i)) return;
+    if (e->o->fragment_count) resolve_fragments(e, w, i, v, c);
+}
+
+/* realign: fragments of the variants whose last reads were just aligned. */
+static void finish_aligned(engine_t *e, worker_t *w, int s, const gbcms_variant_t *v, gbcms_counts_t *counts)
+{
+    size_t i;
+    while (gbcms_ra_next_done(w->ra, &i))
+        if (e->o->fragment_count) resolve_fragments(e, w, i, &v[i], &counts[i * (size_t)e->n_samples + (size_t)s]);
 }
 
 /* Seek or read through.  Reading through a gap costs decoding its reads.
@@ -159,13 +169,14 @@ static int count_run(engine_t *e, worker_t *w, int s, int32_t tid, const gbcms_v
                      gbcms_counts_t *counts)
 {
     int ns = e->n_samples;
-    /* lead: how far before its position a variant looks (0 for the GBCMS
-     * rules), so the loop below can still stop at the first variant out of
-     * reach in position order */
+    /* lead: how far before its position a variant's rule reads (0 for the
+     * GBCMS rules), so the loop below can stop at the first variant out of
+     * the read's reach in position order */
     int64_t beg = v[i0].first_end, lead = 0;
     for (size_t i = i0; i < i1; i++) {
         if (v[i].first_end < beg) beg = v[i].first_end;
-        if (v[i].pos - v[i].first_end > lead) lead = v[i].pos - v[i].first_end;
+        int64_t touch = rp && rp[i] ? rp[i]->a_lo : v[i].pos;   /* first position the rule reads */
+        if (v[i].pos - touch > lead) lead = v[i].pos - touch;
     }
     if (beg < 0) beg = 0;
     hts_itr_t *itr = sam_itr_queryi(w->idx[s], tid, beg, stop + 1);
@@ -186,15 +197,18 @@ static int count_run(engine_t *e, worker_t *w, int s, int32_t tid, const gbcms_v
         uint64_t hash = 0;
         size_t name_len = 0;
         int hashed = 0;
-        for (size_t i = first; i < i1 && v[i].pos - lead <= last; i++) {
+        int64_t plo = start, phi = last;   /* realign: the span with soft clips */
+        if (rp) gbcms_ra_projection(b, start, last, &plo, &phi);
+        for (size_t i = first; i < i1 && v[i].pos - lead <= phi; i++) {
             if (w->done[i]) continue;
             gbcms_counts_t *c = &counts[i * (size_t)ns + (size_t)s];
             if (v[i].last_start < start) {   /* reads are sorted: none can reach it now */
-                if (finish_variant(e, w, i, &v[i], c, rp) < 0) { ret = -1; break; }
+                finish_variant(e, w, i, &v[i], c, rp);
                 continue;
             }
             if (v[i].first_end > last) continue;
             if (rp) {   /* realign counts the read itself, now or when its batch is aligned */
+                if (phi < rp[i]->a_lo || plo > rp[i]->a_hi) continue;
                 if (gbcms_ra_read(w->ra, i, b, rp[i], &e->rules, c, e->o->fragment_count ? &w->frag[i] : NULL) < 0) {
                     ret = -1;
                     break;
@@ -217,6 +231,7 @@ static int count_run(engine_t *e, worker_t *w, int s, int32_t tid, const gbcms_v
             }
         }
         while (first < i1 && w->done[first]) first++;
+        if (rp) finish_aligned(e, w, s, v, counts);
     }
     if (ret == 0 && r < -1) {
         gbcms_log(GBCMS_LOG_ERROR, "%s: read error in %s:%lld-%lld (truncated or corrupt file?)",
@@ -225,10 +240,13 @@ static int count_run(engine_t *e, worker_t *w, int s, int32_t tid, const gbcms_v
         ret = -1;
     }
     hts_itr_destroy(itr);
-    if (ret < 0 && rp) gbcms_ra_worker_reset(w->ra);   /* nothing more to align */
     for (size_t i = first; i < i1; i++)
-        if (!w->done[i] && finish_variant(e, w, i, &v[i], &counts[i * (size_t)ns + (size_t)s], rp) < 0)
-            ret = -1;
+        if (!w->done[i]) finish_variant(e, w, i, &v[i], &counts[i * (size_t)ns + (size_t)s], rp);
+    if (rp) {
+        if (ret == 0 && gbcms_ra_flush(w->ra) < 0) ret = -1;
+        if (ret < 0) gbcms_ra_worker_reset(w->ra);   /* the run's counts are lost anyway */
+        finish_aligned(e, w, s, v, counts);
+    }
     return ret;
 }
 

@@ -502,16 +502,39 @@ gbcms_read_class_t gbcms_realign_decide(const uint16_t *cost, int n_alt, int spa
     return spans && !masked ? GBCMS_READ_DP : GBCMS_READ_SKIP;
 }
 
-/* Align n queries against the reference and every ALT haplotype:
- * cost[h][lane]. */
-static int align_all(gbcms_kernel_t k, gbcms_ak_work_t *w, const gbcms_ak_batch_t *ab,
-                     const gbcms_rprep_t *p, uint16_t (*cost)[GBCMS_AK_LANES])
+/* One alignment: a read's query against one haplotype. */
+typedef struct {
+    const uint8_t *qb, *qc;
+    int len;
+    const gbcms_ra_allele_t *hap;
+} lane_t;
+
+/* A read's lanes: the reference, then every ALT haplotype. */
+static int add_lanes(lane_t *lane, const gbcms_rprep_t *p, const uint8_t *qb, const uint8_t *qc, int len)
 {
-    int r = gbcms_ak_align(k, w, ab, p->ref.h, p->ref.h_len, GBCMS_RA_GAP_OPEN, GBCMS_RA_GAP_EXT, cost[0]);
-    for (int j = 0; r == 0 && j < p->n_alt; j++)
-        r = gbcms_ak_align(k, w, ab, p->alt[j].h, p->alt[j].h_len, GBCMS_RA_GAP_OPEN, GBCMS_RA_GAP_EXT,
-                           cost[1 + j]);
-    return r;
+    lane[0] = (lane_t){ qb, qc, len, &p->ref };
+    for (int j = 0; j < p->n_alt; j++) lane[1 + j] = (lane_t){ qb, qc, len, &p->alt[j] };
+    return 1 + p->n_alt;
+}
+
+/* Align n lanes, GBCMS_AK_LANES at a time; out[l] gets lane l's cost. */
+static int align_lanes(gbcms_kernel_t k, gbcms_ak_work_t *w, const lane_t *lane, int n, uint16_t *out)
+{
+    for (int l0 = 0; l0 < n; l0 += GBCMS_AK_LANES) {
+        gbcms_ak_batch_t ab;
+        ab.n = n - l0 < GBCMS_AK_LANES ? n - l0 : GBCMS_AK_LANES;
+        for (int l = 0; l < ab.n; l++) {
+            const lane_t *ln = &lane[l0 + l];
+            ab.len[l] = ln->len;
+            ab.base[l] = ln->qb;
+            ab.cost[l] = ln->qc;
+            ab.hap[l] = ln->hap->h;
+            ab.hap_len[l] = ln->hap->h_len;
+        }
+        int r = gbcms_ak_align(k, w, &ab, GBCMS_RA_GAP_OPEN, GBCMS_RA_GAP_EXT, out + l0);
+        if (r < 0) return r;
+    }
+    return 0;
 }
 
 static int log_kernel_error(int r, const char *name)
@@ -523,6 +546,8 @@ static int log_kernel_error(int r, const char *name)
     return -1;
 }
 
+#define RA_MAX_HAPS (1 + GBCMS_RA_MAX_SIBS + 1)
+
 int gbcms_realign_classify(const bam1_t *b, const gbcms_rprep_t *p, const gbcms_rules_t *r,
                            gbcms_kernel_t k, gbcms_ra_scratch_t *sc, gbcms_ak_work_t *w, int *slow)
 {
@@ -532,43 +557,48 @@ int gbcms_realign_classify(const bam1_t *b, const gbcms_rprep_t *p, const gbcms_
     if (c == GBCMS_RA_AWAY) return GBCMS_READ_SKIP;
     if (c != GBCMS_RA_SLOW) return c;
     if (gbcms_realign_query(b, p, r->min_baseq, sc) < 0) return -1;
-    gbcms_ak_batch_t ab = { .n = 1 };
-    ab.len[0] = sc->q_len;
-    ab.base[0] = sc->qb;
-    ab.cost[0] = sc->qc;
-    uint16_t cost[1 + GBCMS_RA_MAX_SIBS + 1][GBCMS_AK_LANES];
-    int rc = align_all(k, w, &ab, p, cost);
+    lane_t lane[RA_MAX_HAPS];
+    uint16_t cost[RA_MAX_HAPS];
+    int n = add_lanes(lane, p, sc->qb, sc->qc, sc->q_len);
+    int rc = align_lanes(k, w, lane, n, cost);
     if (rc < 0) return log_kernel_error(rc, bam_get_qname(b));
-    uint16_t cv[1 + GBCMS_RA_MAX_SIBS + 1];
-    for (int h = 0; h <= p->n_alt; h++) cv[h] = cost[h][0];
-    return (int)gbcms_realign_decide(cv, p->n_alt, sc->spans, sc->masked);
+    return (int)gbcms_realign_decide(cost, p->n_alt, sc->spans, sc->masked);
 }
 
 /* ================= Per-thread driver ================= */
 
-/* Reads of one variant waiting for the kernel. */
+/* A read waiting for the kernel.  Reads of every open variant share one
+ * queue, so a batch fills its lanes even where sites have one such read. */
 typedef struct {
-    int n;
-    uint8_t *buf;                   /* per read: bases, then costs */
-    size_t buf_len, buf_cap;
-    size_t off[GBCMS_AK_LANES];
-    int len[GBCMS_AK_LANES];
-    uint8_t spans[GBCMS_AK_LANES], masked[GBCMS_AK_LANES], positive[GBCMS_AK_LANES], mate[GBCMS_AK_LANES];
-    char *names;                    /* read names, for fragments */
-    size_t names_len, names_cap;
-    size_t name_off[GBCMS_AK_LANES];
-    size_t name_len[GBCMS_AK_LANES];
-} ra_batch_t;
+    size_t slot;
+    const gbcms_rprep_t *p;
+    gbcms_counts_t *c;
+    gbcms_frag_list_t *fl;
+    size_t off;                     /* bases at buf + off, costs right after */
+    int len;
+    uint8_t spans, masked, positive, mate;
+    size_t name_off, name_len;
+} ra_entry_t;
 
 struct gbcms_ra_worker_s {
     gbcms_kernel_t kernel;
     int timing;
     gbcms_ra_scratch_t sc;
     gbcms_ak_work_t ak;
-    ra_batch_t **slot;              /* per block slot, NULL when nothing waits */
+    ra_entry_t *q;                  /* the queue */
+    int nq, mq, lanes;
+    uint8_t *buf;
+    size_t buf_len, buf_cap;
+    char *names;
+    size_t names_len, names_cap;
+    lane_t *lane;                   /* a flush's lanes and their costs */
+    uint16_t *cost;
+    int m_lane;
+    uint32_t *pending;              /* per block slot: its reads in the queue */
+    uint8_t *want;                  /* per block slot: the engine is done with it */
     size_t n_slot;
-    ra_batch_t **spare;             /* released batches, reused */
-    size_t n_spare, m_spare;
+    size_t *done;                   /* slots finished by a flush, for the engine */
+    size_t n_done, m_done;
     gbcms_ra_stats_t st;
 };
 
@@ -581,40 +611,36 @@ gbcms_ra_worker_t *gbcms_ra_worker_init(gbcms_kernel_t kernel, int timing)
     return w;
 }
 
-static void batch_free(ra_batch_t *bt)
-{
-    if (!bt) return;
-    free(bt->buf);
-    free(bt->names);
-    free(bt);
-}
-
 void gbcms_ra_worker_destroy(gbcms_ra_worker_t *w)
 {
     if (!w) return;
-    for (size_t i = 0; i < w->n_slot; i++) batch_free(w->slot[i]);
-    for (size_t i = 0; i < w->n_spare; i++) batch_free(w->spare[i]);
-    free(w->slot);
-    free(w->spare);
+    free(w->q);
+    free(w->buf);
+    free(w->names);
+    free(w->lane);
+    free(w->cost);
+    free(w->pending);
+    free(w->want);
+    free(w->done);
     gbcms_ra_scratch_free(&w->sc);
     gbcms_ak_work_free(&w->ak);
     free(w);
 }
 
-static void release(gbcms_ra_worker_t *w, size_t slot)
+static void queue_clear(gbcms_ra_worker_t *w)
 {
-    ra_batch_t *bt = w->slot[slot];
-    if (!bt) return;
-    w->slot[slot] = NULL;
-    bt->n = 0;
-    bt->buf_len = bt->names_len = 0;
-    if (w->n_spare < w->m_spare) w->spare[w->n_spare++] = bt;
-    else batch_free(bt);
+    w->nq = w->lanes = 0;
+    w->buf_len = w->names_len = 0;
 }
 
 void gbcms_ra_worker_reset(gbcms_ra_worker_t *w)
 {
-    for (size_t i = 0; i < w->n_slot; i++) release(w, i);
+    queue_clear(w);
+    if (w->n_slot) {
+        memset(w->pending, 0, w->n_slot * sizeof *w->pending);
+        memset(w->want, 0, w->n_slot);
+    }
+    w->n_done = 0;
 }
 
 void gbcms_ra_worker_stats(const gbcms_ra_worker_t *w, gbcms_ra_stats_t *st)
@@ -625,25 +651,33 @@ void gbcms_ra_worker_stats(const gbcms_ra_worker_t *w, gbcms_ra_stats_t *st)
     st->kernel_s += w->st.kernel_s;
 }
 
-static ra_batch_t *slot_batch(gbcms_ra_worker_t *w, size_t slot)
+static int grow(void *pp, size_t *cap, size_t need, size_t elem)
 {
-    if (slot >= w->n_slot) {
-        size_t n = w->n_slot ? w->n_slot : 64;
-        while (n <= slot) n *= 2;
-        ra_batch_t **ns = realloc(w->slot, n * sizeof *ns);
-        if (!ns) return NULL;
-        memset(ns + w->n_slot, 0, (n - w->n_slot) * sizeof *ns);
-        w->slot = ns;
-        w->n_slot = n;
-        /* as many spares as slots could ever be released at once */
-        ra_batch_t **sp = realloc(w->spare, n * sizeof *sp);
-        if (!sp) return NULL;
-        w->spare = sp;
-        w->m_spare = n;
-    }
-    if (!w->slot[slot])
-        w->slot[slot] = w->n_spare ? w->spare[--w->n_spare] : calloc(1, sizeof(ra_batch_t));
-    return w->slot[slot];
+    if (need <= *cap) return 0;
+    size_t n = *cap ? *cap : 64;
+    while (n < need) n *= 2;
+    void *np = realloc(*(void **)pp, n * elem);
+    if (!np) return -1;
+    *(void **)pp = np;
+    *cap = n;
+    return 0;
+}
+
+static int slots_reserve(gbcms_ra_worker_t *w, size_t slot)
+{
+    if (slot < w->n_slot) return 0;
+    size_t n = w->n_slot ? w->n_slot : 64;
+    while (n <= slot) n *= 2;
+    uint32_t *np = realloc(w->pending, n * sizeof *np);
+    if (!np) return -1;
+    w->pending = np;
+    uint8_t *nw = realloc(w->want, n);
+    if (!nw) return -1;
+    w->want = nw;
+    memset(w->pending + w->n_slot, 0, (n - w->n_slot) * sizeof *np);
+    memset(w->want + w->n_slot, 0, n - w->n_slot);
+    w->n_slot = n;
+    return 0;
 }
 
 static int emit(gbcms_counts_t *c, gbcms_frag_list_t *fl, gbcms_read_class_t k, int positive,
@@ -662,44 +696,38 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-static int run_batch(gbcms_ra_worker_t *w, ra_batch_t *bt, const gbcms_rprep_t *p, gbcms_counts_t *c,
-                     gbcms_frag_list_t *fl)
+int gbcms_ra_flush(gbcms_ra_worker_t *w)
 {
-    if (bt->n == 0) return 0;
-    gbcms_ak_batch_t ab = { .n = bt->n };
-    for (int l = 0; l < bt->n; l++) {
-        ab.len[l] = bt->len[l];
-        ab.base[l] = bt->buf + bt->off[l];
-        ab.cost[l] = bt->buf + bt->off[l] + bt->len[l];
-        w->st.cells += (uint64_t)bt->len[l] * (uint64_t)p->ref.h_len;
-        for (int j = 0; j < p->n_alt; j++) w->st.cells += (uint64_t)bt->len[l] * (uint64_t)p->alt[j].h_len;
+    if (w->nq == 0) return 0;
+    size_t cap = (size_t)w->m_lane;
+    if (grow(&w->lane, &cap, (size_t)w->lanes, sizeof *w->lane) < 0) return gbcms_oom("aligning reads");
+    cap = (size_t)w->m_lane;
+    if (grow(&w->cost, &cap, (size_t)w->lanes, sizeof *w->cost) < 0) return gbcms_oom("aligning reads");
+    w->m_lane = (int)cap;
+    int n = 0;
+    for (int e = 0; e < w->nq; e++) {
+        const ra_entry_t *en = &w->q[e];
+        n += add_lanes(w->lane + n, en->p, w->buf + en->off, w->buf + en->off + en->len, en->len);
     }
-    uint16_t cost[1 + GBCMS_RA_MAX_SIBS + 1][GBCMS_AK_LANES];
+    for (int l = 0; l < n; l++) w->st.cells += (uint64_t)w->lane[l].len * (uint64_t)w->lane[l].hap->h_len;
     double t0 = w->timing ? now_s() : 0;
-    int rc = align_all(w->kernel, &w->ak, &ab, p, cost);
+    int rc = align_lanes(w->kernel, &w->ak, w->lane, n, w->cost);
     if (w->timing) w->st.kernel_s += now_s() - t0;
-    if (rc < 0) return log_kernel_error(rc, bt->names_len ? bt->names : "?");
-    for (int l = 0; l < bt->n; l++) {
-        uint16_t cv[1 + GBCMS_RA_MAX_SIBS + 1];
-        for (int h = 0; h <= p->n_alt; h++) cv[h] = cost[h][l];
-        gbcms_read_class_t k = gbcms_realign_decide(cv, p->n_alt, bt->spans[l], bt->masked[l]);
-        if (emit(c, fl, k, bt->positive[l], bt->names + bt->name_off[l], bt->name_len[l], bt->mate[l]) < 0)
+    if (rc < 0) return log_kernel_error(rc, w->names + w->q[0].name_off);
+    const uint16_t *cost = w->cost;
+    for (int e = 0; e < w->nq; e++) {
+        const ra_entry_t *en = &w->q[e];
+        gbcms_read_class_t k = gbcms_realign_decide(cost, en->p->n_alt, en->spans, en->masked);
+        cost += 1 + en->p->n_alt;
+        if (emit(en->c, en->fl, k, en->positive, w->names + en->name_off, en->name_len, en->mate) < 0)
             return gbcms_oom("counting fragments");
+        if (--w->pending[en->slot] == 0 && w->want[en->slot]) {
+            w->want[en->slot] = 0;
+            if (grow(&w->done, &w->m_done, w->n_done + 1, sizeof *w->done) < 0) return gbcms_oom("counting reads");
+            w->done[w->n_done++] = en->slot;
+        }
     }
-    bt->n = 0;
-    bt->buf_len = bt->names_len = 0;
-    return 0;
-}
-
-static int grow(void *pp, size_t *cap, size_t need)
-{
-    if (need <= *cap) return 0;
-    size_t n = *cap ? *cap : 1024;
-    while (n < need) n *= 2;
-    void *np = realloc(*(void **)pp, n);
-    if (!np) return -1;
-    *(void **)pp = np;
-    *cap = n;
+    queue_clear(w);
     return 0;
 }
 
@@ -719,34 +747,38 @@ int gbcms_ra_read(gbcms_ra_worker_t *w, size_t slot, const bam1_t *b, const gbcm
     }
     w->st.slow++;
     if (gbcms_realign_query(b, p, r->min_baseq, &w->sc) < 0) return gbcms_oom("counting reads");
-    ra_batch_t *bt = slot_batch(w, slot);
-    size_t nl = strlen(name);
-    if (!bt || grow(&bt->buf, &bt->buf_cap, bt->buf_len + 2 * (size_t)w->sc.q_len) < 0 ||
-        grow(&bt->names, &bt->names_cap, bt->names_len + nl + 1) < 0)
+    int need = 1 + p->n_alt;
+    /* a batch is full at GBCMS_AK_LANES lanes: align what waits before it overflows */
+    if (w->lanes > 0 && w->lanes + need > GBCMS_AK_LANES && gbcms_ra_flush(w) < 0) return -1;
+    size_t nl = strlen(name), mq = (size_t)w->mq;
+    if (slots_reserve(w, slot) < 0 || grow(&w->q, &mq, (size_t)w->nq + 1, sizeof *w->q) < 0 ||
+        grow(&w->buf, &w->buf_cap, w->buf_len + 2 * (size_t)w->sc.q_len, 1) < 0 ||
+        grow(&w->names, &w->names_cap, w->names_len + nl + 1, 1) < 0)
         return gbcms_oom("counting reads");
-    int l = bt->n++;
-    bt->off[l] = bt->buf_len;
-    bt->len[l] = w->sc.q_len;
-    memcpy(bt->buf + bt->buf_len, w->sc.qb, (size_t)w->sc.q_len);
-    memcpy(bt->buf + bt->buf_len + w->sc.q_len, w->sc.qc, (size_t)w->sc.q_len);
-    bt->buf_len += 2 * (size_t)w->sc.q_len;
-    bt->spans[l] = (uint8_t)w->sc.spans;
-    bt->masked[l] = (uint8_t)w->sc.masked;
-    bt->positive[l] = (uint8_t)positive;
-    bt->mate[l] = (uint8_t)mate;
-    bt->name_off[l] = bt->names_len;
-    bt->name_len[l] = nl;
-    memcpy(bt->names + bt->names_len, name, nl + 1);
-    bt->names_len += nl + 1;
-    if (bt->n < GBCMS_AK_LANES) return 0;
-    return run_batch(w, bt, p, c, fl);
+    w->mq = (int)mq;
+    ra_entry_t *en = &w->q[w->nq++];
+    *en = (ra_entry_t){ slot, p, c, fl, w->buf_len, w->sc.q_len, (uint8_t)w->sc.spans, (uint8_t)w->sc.masked,
+                        (uint8_t)positive, (uint8_t)mate, w->names_len, nl };
+    memcpy(w->buf + w->buf_len, w->sc.qb, (size_t)w->sc.q_len);
+    memcpy(w->buf + w->buf_len + w->sc.q_len, w->sc.qc, (size_t)w->sc.q_len);
+    w->buf_len += 2 * (size_t)w->sc.q_len;
+    memcpy(w->names + w->names_len, name, nl + 1);
+    w->names_len += nl + 1;
+    w->lanes += need;
+    w->pending[slot]++;
+    return w->lanes >= GBCMS_AK_LANES ? gbcms_ra_flush(w) : 0;
 }
 
-int gbcms_ra_finish(gbcms_ra_worker_t *w, size_t slot, const gbcms_rprep_t *p, gbcms_counts_t *c,
-                    gbcms_frag_list_t *fl)
+int gbcms_ra_finish(gbcms_ra_worker_t *w, size_t slot)
 {
-    if (slot >= w->n_slot || !w->slot[slot]) return 0;
-    int r = run_batch(w, w->slot[slot], p, c, fl);
-    release(w, slot);
-    return r;
+    if (slot >= w->n_slot || w->pending[slot] == 0) return 1;
+    w->want[slot] = 1;
+    return 0;
+}
+
+int gbcms_ra_next_done(gbcms_ra_worker_t *w, size_t *slot)
+{
+    if (w->n_done == 0) return 0;
+    *slot = w->done[--w->n_done];
+    return 1;
 }

@@ -12,8 +12,9 @@
  *
  * The engine drives a gbcms_ra_worker_t per thread: gbcms_ra_read() per
  * read and variant, gbcms_ra_finish() when the reads have passed the
- * variant.  Reads that need aligning wait in a per-variant batch of up to
- * GBCMS_AK_LANES reads, so memory does not grow with depth. */
+ * variant.  Reads that need aligning wait in one queue of up to
+ * GBCMS_AK_LANES alignments, shared by the variants in flight, so memory
+ * does not grow with depth and SIMD lanes stay full on shallow data too. */
 #ifndef GBCMS_REALIGN_H
 #define GBCMS_REALIGN_H
 
@@ -55,10 +56,11 @@
  * a read end as a clip or as mismatches within a few bases. */
 #define GBCMS_RA_NEAR 10
 
-/* Engine bound: the longest soft clip looked for.  A read can support an
- * event through clipped bases only; clips longer than short reads (long
+/* Engine bound: the longest soft clip looked for.  A read can reach an
+ * event through clipped bases only; a clip is shorter than its read, and
+ * short reads are at most 300 bases (2x300 MiSeq).  Longer clips (long
  * reads, split alignments) are not looked for. */
-#define GBCMS_RA_CLIP_REACH 500
+#define GBCMS_RA_CLIP_REACH 300
 
 /* R4 costs, Phred-like: a mismatch costs the base quality clamped to
  * [2, 40] (Q2 bases still count a little; Q40 caps Illumina's binned
@@ -181,16 +183,35 @@ void gbcms_ra_worker_destroy(gbcms_ra_worker_t *w);
 
 /* One read (that passed the filters) against the variant in block slot
  * `slot`: counted now into c (and fl, if not NULL), or queued for the slow
- * path.  Returns 0, or -1 after logging. */
+ * path (c and fl must then stay valid until the slot is reported done).
+ * Returns 0, or -1 after logging. */
 int gbcms_ra_read(gbcms_ra_worker_t *w, size_t slot, const bam1_t *b, const gbcms_rprep_t *p,
                   const gbcms_rules_t *r, gbcms_counts_t *c, gbcms_frag_list_t *fl)
     __attribute__((warn_unused_result));
 
-/* The reads have passed the variant: align and count its queued reads and
- * release the slot.  Returns 0, or -1 after logging. */
-int gbcms_ra_finish(gbcms_ra_worker_t *w, size_t slot, const gbcms_rprep_t *p, gbcms_counts_t *c,
-                    gbcms_frag_list_t *fl)
-    __attribute__((warn_unused_result));
+/* No more reads come for slot: 1 when its counts are complete; 0 when
+ * reads of it still wait in the queue, and gbcms_ra_next_done() will
+ * report the slot once they are counted. */
+int gbcms_ra_finish(gbcms_ra_worker_t *w, size_t slot);
+
+/* Align and count every queued read.  Returns 0, or -1 after logging. */
+int gbcms_ra_flush(gbcms_ra_worker_t *w) __attribute__((warn_unused_result));
+
+/* Pop a slot whose counts a flush completed after gbcms_ra_finish()
+ * deferred it: 1 and *slot, or 0 when there is none. */
+int gbcms_ra_next_done(gbcms_ra_worker_t *w, size_t *slot);
+
+/* The reference span a read's bases project onto (R2: aligned span
+ * extended by its soft clips), for a cheap test before gbcms_ra_read. */
+static inline void gbcms_ra_projection(const bam1_t *b, int64_t start, int64_t last, int64_t *lo, int64_t *hi)
+{
+    const uint32_t *cig = bam_get_cigar(b);
+    uint32_t n = b->core.n_cigar, a = 0, z = n;
+    while (a < n && bam_cigar_op(cig[a]) == BAM_CHARD_CLIP) a++;
+    while (z > a && bam_cigar_op(cig[z - 1]) == BAM_CHARD_CLIP) z--;
+    *lo = start - (a < z && bam_cigar_op(cig[a]) == BAM_CSOFT_CLIP ? (int64_t)bam_cigar_oplen(cig[a]) : 0);
+    *hi = last + (z > a + 1 && bam_cigar_op(cig[z - 1]) == BAM_CSOFT_CLIP ? (int64_t)bam_cigar_oplen(cig[z - 1]) : 0);
+}
 
 /* Drop every queued read (after an error). */
 void gbcms_ra_worker_reset(gbcms_ra_worker_t *w);

@@ -70,11 +70,11 @@ static int one(gbcms_kernel_t k, const char *read, int q, const char *hap)
     for (int i = 0; i < m; i++) { qb[i] = code(read[i]); qc[i] = qb[i] == 4 ? 0 : (uint8_t)q; }
     for (int j = 0; j < n; j++) h[j] = code(hap[j]);
     gbcms_ak_batch_t b = { .n = 1 };
-    b.len[0] = m; b.base[0] = qb; b.cost[0] = qc;
+    b.len[0] = m; b.base[0] = qb; b.cost[0] = qc; b.hap[0] = h; b.hap_len[0] = n;
     gbcms_ak_work_t w;
     memset(&w, 0, sizeof w);
     uint16_t out[GBCMS_AK_LANES];
-    int r = gbcms_ak_align(k, &w, &b, h, n, 35, 4, out);
+    int r = gbcms_ak_align(k, &w, &b, 35, 4, out);
     gbcms_ak_work_free(&w);
     return r < 0 ? -1 : out[0];
 }
@@ -120,17 +120,24 @@ int main(void)
     gbcms_ak_work_t w;
     memset(&w, 0, sizeof w);
     static uint8_t qb[GBCMS_AK_LANES][GBCMS_AK_MAX_QLEN], qc[GBCMS_AK_LANES][GBCMS_AK_MAX_QLEN];
-    static uint8_t hap[1200];
+    static uint8_t haps[GBCMS_AK_LANES][400], *hap = haps[0];
     int n_rounds = 400, bad = 0;
     for (int round = 0; round < n_rounds; round++) {
         int extreme = round % 50 == 0;   /* longest reads, all mismatching, largest costs */
-        int n = extreme ? 1 + (int)(rnd() % 60) : 1 + (int)(rnd() % 300);
         int go = extreme ? GBCMS_AK_MAX_OPEN : (int)(rnd() % 60), ge = extreme ? GBCMS_AK_MAX_COST : (int)(rnd() % 8);
-        for (int j = 0; j < n; j++) hap[j] = extreme ? 0 : (uint8_t)(rnd() % 5 == 0 ? 4 * (rnd() % 8 == 0) : rnd() % 4);
+        /* lanes share a haplotype or have their own, of other lengths */
+        int shared = rnd() % 2, n0 = extreme ? 1 + (int)(rnd() % 60) : 1 + (int)(rnd() % 300);
         gbcms_ak_batch_t b = { .n = 1 + (int)(rnd() % GBCMS_AK_LANES) };
         for (int l = 0; l < b.n; l++) {
+            int n = shared ? n0 : extreme ? 1 + (int)(rnd() % 60) : 1 + (int)(rnd() % 300);
+            uint8_t *hl = shared ? haps[0] : haps[l];
+            if (!shared || l == 0)
+                for (int j = 0; j < n; j++) hl[j] = extreme ? 0 : (uint8_t)(rnd() % 5 == 0 ? 4 * (rnd() % 8 == 0) : rnd() % 4);
+            b.hap[l] = hl;
+            b.hap_len[l] = n;
+            hap = hl;
             int m = extreme ? GBCMS_AK_MAX_QLEN - (int)(rnd() % 3) : (int)(rnd() % 200);
-            /* reads: a slice of the haplotype with errors and indels, or random */
+            /* reads: a slice of the haplotype with errors, or random */
             int from = n > 1 ? (int)(rnd() % (unsigned)n) : 0;
             for (int i = 0; i < m; i++) {
                 uint8_t c = (uint8_t)(rnd() % 4);
@@ -146,32 +153,33 @@ int main(void)
         }
         uint16_t out[3][GBCMS_AK_LANES];
         for (int i = 0; i < n_k; i++)
-            if (gbcms_ak_align(have[i], &w, &b, hap, n, go, ge, out[i]) != 0) { bad++; printf("kernel %s failed\n", gbcms_kernel_name(have[i])); }
+            if (gbcms_ak_align(have[i], &w, &b, go, ge, out[i]) != 0) { bad++; printf("kernel %s failed\n", gbcms_kernel_name(have[i])); }
         for (int l = 0; l < b.n; l++) {
-            long want = ref_cost(qb[l], qc[l], b.len[l], hap, n, go, ge);
+            long want = ref_cost(qb[l], qc[l], b.len[l], b.hap[l], b.hap_len[l], go, ge);
             for (int i = 0; i < n_k; i++)
                 if (out[i][l] != want) {
                     if (bad++ < 10)
                         printf("round %d lane %d: %s gives %u, reference %ld (m %d n %d go %d ge %d)\n", round, l,
-                               gbcms_kernel_name(have[i]), out[i][l], want, b.len[l], n, go, ge);
+                               gbcms_kernel_name(have[i]), out[i][l], want, b.len[l], b.hap_len[l], go, ge);
                 }
         }
         uint16_t chk[GBCMS_AK_LANES];
-        if (gbcms_ak_align(GBCMS_KERNEL_CHECK, &w, &b, hap, n, go, ge, chk) != 0) bad++;
+        if (gbcms_ak_align(GBCMS_KERNEL_CHECK, &w, &b, go, ge, chk) != 0) bad++;
     }
     check(bad == 0, "random batches: all kernels equal the 32-bit reference");
 
     /* Out-of-bound inputs are refused, not computed wrongly. */
     gbcms_ak_batch_t b = { .n = 1 };
-    b.len[0] = GBCMS_AK_MAX_QLEN + 1; b.base[0] = qb[0]; b.cost[0] = qc[0];
-    uint16_t out[GBCMS_AK_LANES];
     static uint8_t big[GBCMS_AK_MAX_QLEN + 1];
-    b.base[0] = big; b.cost[0] = big;
-    check(gbcms_ak_align(GBCMS_KERNEL_SCALAR, &w, &b, hap, 10, 35, 4, out) == -1, "read too long is refused");
+    b.len[0] = GBCMS_AK_MAX_QLEN + 1; b.base[0] = big; b.cost[0] = big; b.hap[0] = haps[0]; b.hap_len[0] = 10;
+    uint16_t out[GBCMS_AK_LANES];
+    check(gbcms_ak_align(GBCMS_KERNEL_SCALAR, &w, &b, 35, 4, out) == -1, "read too long is refused");
     b.len[0] = 1; big[0] = GBCMS_AK_MAX_COST + 1;
-    check(gbcms_ak_align(GBCMS_KERNEL_SCALAR, &w, &b, hap, 10, 35, 4, out) == -1, "cost too high is refused");
+    check(gbcms_ak_align(GBCMS_KERNEL_SCALAR, &w, &b, 35, 4, out) == -1, "cost too high is refused");
     big[0] = 0;
-    check(gbcms_ak_align(GBCMS_KERNEL_SCALAR, &w, &b, hap, 10, GBCMS_AK_MAX_OPEN + 1, 4, out) == -1, "gap open too high is refused");
+    check(gbcms_ak_align(GBCMS_KERNEL_SCALAR, &w, &b, GBCMS_AK_MAX_OPEN + 1, 4, out) == -1, "gap open too high is refused");
+    b.hap_len[0] = 0;
+    check(gbcms_ak_align(GBCMS_KERNEL_SCALAR, &w, &b, 35, 4, out) == -1, "empty haplotype is refused");
     gbcms_kernel_t k;
     check(gbcms_kernel_parse("avx2", &k) == 0 && k == GBCMS_KERNEL_AVX2 && gbcms_kernel_parse("neon9", &k) < 0, "kernel names");
     gbcms_ak_work_free(&w);
