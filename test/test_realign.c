@@ -373,6 +373,29 @@ int main(void)
         store_free(&st);
     }
 
+    /* Records at the contig's ends: windows and spans are cut there. */
+    {
+        char s1[32], s2[32], hap_end[512];
+        snprintf(s1, sizeof s1, "1 %c %c", REF[0], REF[0] == 'A' ? 'C' : 'A');
+        snprintf(s2, sizeof s2, "299 %.2s %c", REF + 298, REF[298]);
+        const char *specs[2] = { s1, s2 };
+        store_t st;
+        if (store_make(&st, 2, specs) < 0) { printf("FAIL prepare contig ends\n"); return 1; }
+        expect_int("contig start: span starts at 0", st.vs.rprep[0]->a_lo, 0);
+        expect_int("contig end: span ends at the last base", st.vs.rprep[1]->a_hi, REF_LEN - 1);
+        bam1_t *b = make_read(0, "30M", REF, 0, 30, NULL, NULL);
+        expect("contig start: REF read", &st, 0, b, 0, REF_, ANY);
+        bam_destroy1(b);
+        snprintf(hap_end, sizeof hap_end, "%.299s", REF);
+        b = make_read(269, "30M", hap_end, 269, 30, NULL, NULL);
+        expect("contig end: read ending before the deleted last base is not counted", &st, 1, b, 0, SKIP, ANY);
+        bam_destroy1(b);
+        b = make_read(270, "30M", REF, 270, 30, NULL, NULL);
+        expect("contig end: read with the last base is REF", &st, 1, b, 0, REF_, ANY);
+        bam_destroy1(b);
+        store_free(&st);
+    }
+
     /* The decision rule itself. */
     {
         uint16_t c1[2] = { 40, 30 }, c2[2] = { 30, 40 }, c3[2] = { 39, 30 }, c4[2] = { 30, 39 };
