@@ -209,7 +209,9 @@ static int count_run(engine_t *e, worker_t *w, int s, int32_t tid, const gbcms_v
             if (v[i].first_end > last) continue;
             if (rp) {   /* realign counts the read itself, now or when its batch is aligned */
                 if (phi < rp[i]->a_lo || plo > rp[i]->a_hi) continue;
-                if (gbcms_ra_read(w->ra, i, b, rp[i], &e->rules, c, e->o->fragment_count ? &w->frag[i] : NULL) < 0) {
+                int rc = gbcms_ra_read(w->ra, i, b, rp[i], &e->rules, c, e->o->fragment_count ? &w->frag[i] : NULL);
+                if (rc < 0) {
+                    gbcms_log(GBCMS_LOG_ERROR, "%s", gbcms_ra_strerror(rc));
                     ret = -1;
                     break;
                 }
@@ -243,7 +245,11 @@ static int count_run(engine_t *e, worker_t *w, int s, int32_t tid, const gbcms_v
     for (size_t i = first; i < i1; i++)
         if (!w->done[i]) finish_variant(e, w, i, &v[i], &counts[i * (size_t)ns + (size_t)s], rp);
     if (rp) {
-        if (ret == 0 && gbcms_ra_flush(w->ra) < 0) ret = -1;
+        int rc = ret == 0 ? gbcms_ra_flush(w->ra) : 0;
+        if (rc < 0) {
+            gbcms_log(GBCMS_LOG_ERROR, "%s", gbcms_ra_strerror(rc));
+            ret = -1;
+        }
         if (ret < 0) gbcms_ra_worker_reset(w->ra);   /* the run's counts are lost anyway */
         finish_aligned(e, w, s, v, counts);
     }

@@ -537,15 +537,6 @@ static int align_lanes(gbcms_kernel_t k, gbcms_ak_work_t *w, const lane_t *lane,
     return 0;
 }
 
-static int log_kernel_error(int r, const char *name)
-{
-    if (r == -2)
-        gbcms_log(GBCMS_LOG_ERROR, "realign: the SIMD kernel and its scalar twin disagree on read %s", name);
-    else
-        gbcms_oom("aligning reads");
-    return -1;
-}
-
 #define RA_MAX_HAPS (1 + GBCMS_RA_MAX_SIBS + 1)
 
 int gbcms_realign_classify(const bam1_t *b, const gbcms_rprep_t *p, const gbcms_rules_t *r,
@@ -561,7 +552,7 @@ int gbcms_realign_classify(const bam1_t *b, const gbcms_rprep_t *p, const gbcms_
     uint16_t cost[RA_MAX_HAPS];
     int n = add_lanes(lane, p, sc->qb, sc->qc, sc->q_len);
     int rc = align_lanes(k, w, lane, n, cost);
-    if (rc < 0) return log_kernel_error(rc, bam_get_qname(b));
+    if (rc < 0) return rc;
     return (int)gbcms_realign_decide(cost, p->n_alt, sc->spans, sc->masked);
 }
 
@@ -700,9 +691,9 @@ int gbcms_ra_flush(gbcms_ra_worker_t *w)
 {
     if (w->nq == 0) return 0;
     size_t cap = (size_t)w->m_lane;
-    if (grow(&w->lane, &cap, (size_t)w->lanes, sizeof *w->lane) < 0) return gbcms_oom("aligning reads");
+    if (grow(&w->lane, &cap, (size_t)w->lanes, sizeof *w->lane) < 0) return -1;
     cap = (size_t)w->m_lane;
-    if (grow(&w->cost, &cap, (size_t)w->lanes, sizeof *w->cost) < 0) return gbcms_oom("aligning reads");
+    if (grow(&w->cost, &cap, (size_t)w->lanes, sizeof *w->cost) < 0) return -1;
     w->m_lane = (int)cap;
     int n = 0;
     for (int e = 0; e < w->nq; e++) {
@@ -713,17 +704,17 @@ int gbcms_ra_flush(gbcms_ra_worker_t *w)
     double t0 = w->timing ? now_s() : 0;
     int rc = align_lanes(w->kernel, &w->ak, w->lane, n, w->cost);
     if (w->timing) w->st.kernel_s += now_s() - t0;
-    if (rc < 0) return log_kernel_error(rc, w->names + w->q[0].name_off);
+    if (rc < 0) return rc;
     const uint16_t *cost = w->cost;
     for (int e = 0; e < w->nq; e++) {
         const ra_entry_t *en = &w->q[e];
         gbcms_read_class_t k = gbcms_realign_decide(cost, en->p->n_alt, en->spans, en->masked);
         cost += 1 + en->p->n_alt;
         if (emit(en->c, en->fl, k, en->positive, w->names + en->name_off, en->name_len, en->mate) < 0)
-            return gbcms_oom("counting fragments");
+            return -1;
         if (--w->pending[en->slot] == 0 && w->want[en->slot]) {
             w->want[en->slot] = 0;
-            if (grow(&w->done, &w->m_done, w->n_done + 1, sizeof *w->done) < 0) return gbcms_oom("counting reads");
+            if (grow(&w->done, &w->m_done, w->n_done + 1, sizeof *w->done) < 0) return -1;
             w->done[w->n_done++] = en->slot;
         }
     }
@@ -738,23 +729,23 @@ int gbcms_ra_read(gbcms_ra_worker_t *w, size_t slot, const bam1_t *b, const gbcm
     const char *name = bam_get_qname(b);
     int k = gbcms_realign_clean(b, p, r->min_baseq, &w->sc);
     if (k == GBCMS_RA_AWAY) return 0;
-    if (k == GBCMS_RA_OOM) return gbcms_oom("counting reads");
+    if (k == GBCMS_RA_OOM) return -1;
     w->st.touched++;
     if (k != GBCMS_RA_SLOW) {
-        if (emit(c, fl, (gbcms_read_class_t)k, positive, name, fl ? strlen(name) : 0, mate) < 0)
-            return gbcms_oom("counting fragments");
+        if (emit(c, fl, (gbcms_read_class_t)k, positive, name, fl ? strlen(name) : 0, mate) < 0) return -1;
         return 0;
     }
     w->st.slow++;
-    if (gbcms_realign_query(b, p, r->min_baseq, &w->sc) < 0) return gbcms_oom("counting reads");
+    if (gbcms_realign_query(b, p, r->min_baseq, &w->sc) < 0) return -1;
     int need = 1 + p->n_alt;
     /* a batch is full at GBCMS_AK_LANES lanes: align what waits before it overflows */
-    if (w->lanes > 0 && w->lanes + need > GBCMS_AK_LANES && gbcms_ra_flush(w) < 0) return -1;
+    int rc;
+    if (w->lanes > 0 && w->lanes + need > GBCMS_AK_LANES && (rc = gbcms_ra_flush(w)) < 0) return rc;
     size_t nl = strlen(name), mq = (size_t)w->mq;
     if (slots_reserve(w, slot) < 0 || grow(&w->q, &mq, (size_t)w->nq + 1, sizeof *w->q) < 0 ||
         grow(&w->buf, &w->buf_cap, w->buf_len + 2 * (size_t)w->sc.q_len, 1) < 0 ||
         grow(&w->names, &w->names_cap, w->names_len + nl + 1, 1) < 0)
-        return gbcms_oom("counting reads");
+        return -1;
     w->mq = (int)mq;
     ra_entry_t *en = &w->q[w->nq++];
     *en = (ra_entry_t){ slot, p, c, fl, w->buf_len, w->sc.q_len, (uint8_t)w->sc.spans, (uint8_t)w->sc.masked,

@@ -162,7 +162,7 @@ gbcms_read_class_t gbcms_realign_decide(const uint16_t *cost, int n_alt, int spa
 
 /* Everything for one read, aligning it alone (tests).  *slow (may be NULL)
  * tells whether it took the slow path.  Returns a class, or -1 when out of
- * memory or the kernels disagree. */
+ * memory, -2 when the kernels disagree (GBCMS_KERNEL_CHECK). */
 int gbcms_realign_classify(const bam1_t *b, const gbcms_rprep_t *p, const gbcms_rules_t *r,
                            gbcms_kernel_t k, gbcms_ra_scratch_t *sc, gbcms_ak_work_t *w, int *slow);
 
@@ -184,7 +184,9 @@ void gbcms_ra_worker_destroy(gbcms_ra_worker_t *w);
 /* One read (that passed the filters) against the variant in block slot
  * `slot`: counted now into c (and fl, if not NULL), or queued for the slow
  * path (c and fl must then stay valid until the slot is reported done).
- * Returns 0, or -1 after logging. */
+ * Returns 0; -1 when out of memory; -2 when the SIMD kernel and its scalar
+ * twin disagree (GBCMS_KERNEL_CHECK).  Nothing is logged: the caller
+ * reports the run's one error (gbcms_ra_strerror). */
 int gbcms_ra_read(gbcms_ra_worker_t *w, size_t slot, const bam1_t *b, const gbcms_rprep_t *p,
                   const gbcms_rules_t *r, gbcms_counts_t *c, gbcms_frag_list_t *fl)
     __attribute__((warn_unused_result));
@@ -194,7 +196,8 @@ int gbcms_ra_read(gbcms_ra_worker_t *w, size_t slot, const bam1_t *b, const gbcm
  * report the slot once they are counted. */
 int gbcms_ra_finish(gbcms_ra_worker_t *w, size_t slot);
 
-/* Align and count every queued read.  Returns 0, or -1 after logging. */
+/* Align and count every queued read.  Returns 0, -1 or -2 as
+ * gbcms_ra_read. */
 int gbcms_ra_flush(gbcms_ra_worker_t *w) __attribute__((warn_unused_result));
 
 /* Pop a slot whose counts a flush completed after gbcms_ra_finish()
@@ -211,6 +214,12 @@ static inline void gbcms_ra_projection(const bam1_t *b, int64_t start, int64_t l
     while (z > a && bam_cigar_op(cig[z - 1]) == BAM_CHARD_CLIP) z--;
     *lo = start - (a < z && bam_cigar_op(cig[a]) == BAM_CSOFT_CLIP ? (int64_t)bam_cigar_oplen(cig[a]) : 0);
     *hi = last + (z > a + 1 && bam_cigar_op(cig[z - 1]) == BAM_CSOFT_CLIP ? (int64_t)bam_cigar_oplen(cig[z - 1]) : 0);
+}
+
+/* The message for an error code of gbcms_ra_read / gbcms_ra_flush. */
+static inline const char *gbcms_ra_strerror(int rc)
+{
+    return rc == -2 ? "realign: the SIMD alignment kernel and its scalar twin disagree" : "out of memory";
 }
 
 /* Drop every queued read (after an error). */
