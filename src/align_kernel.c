@@ -27,6 +27,7 @@
 #endif
 
 #define AK_INF 0xffff
+#define AK_SIMD_MAX_HAP 32000   /* column numbers compared as signed 16-bit */
 
 void gbcms_ak_work_free(gbcms_ak_work_t *w)
 {
@@ -331,13 +332,15 @@ static int align_with(gbcms_kernel_t k, gbcms_ak_work_t *w, const gbcms_ak_batch
 int gbcms_ak_align(gbcms_kernel_t k, gbcms_ak_work_t *w, const gbcms_ak_batch_t *b,
                    int gap_open, int gap_ext, uint16_t *out)
 {
+    int long_hap = 0;
     if (b->n < 0 || b->n > GBCMS_AK_LANES || gap_open < 0 || gap_open > GBCMS_AK_MAX_OPEN ||
         gap_ext < 0 || gap_ext > GBCMS_AK_MAX_COST)
         return -1;
     for (int l = 0; l < b->n; l++) {
-        /* 16-bit lengths and column numbers in the SIMD kernels */
-        if (b->len[l] < 0 || b->len[l] > GBCMS_AK_MAX_QLEN || b->hap_len[l] < 1 || b->hap_len[l] > 32000)
-            return -1;
+        if (b->len[l] < 0 || b->len[l] > GBCMS_AK_MAX_QLEN || b->hap_len[l] < 1) return -1;
+        /* the SIMD kernels number columns in 16 bits: a longer haplotype
+         * (an ALT of tens of kb) goes to the scalar twin */
+        if (b->hap_len[l] > AK_SIMD_MAX_HAP) long_hap = 1;
         for (int i = 0; i < b->len[l]; i++)
             if (b->cost[l][i] > GBCMS_AK_MAX_COST || b->base[l][i] > 4) return -1;
         for (int j = 0; j < b->hap_len[l]; j++)
@@ -345,6 +348,7 @@ int gbcms_ak_align(gbcms_kernel_t k, gbcms_ak_work_t *w, const gbcms_ak_batch_t 
     }
     uint16_t go = (uint16_t)gap_open, ge = (uint16_t)gap_ext;
     if (k == GBCMS_KERNEL_AUTO) k = gbcms_kernel_resolve(k);
+    if (long_hap) k = GBCMS_KERNEL_SCALAR;
     if (k != GBCMS_KERNEL_CHECK) return align_with(k, w, b, go, ge, out);
     uint16_t twin[GBCMS_AK_LANES];
     if (align_with(gbcms_kernel_resolve(GBCMS_KERNEL_AUTO), w, b, go, ge, out) < 0 ||

@@ -180,6 +180,16 @@ int main(void)
     check(gbcms_ak_align(GBCMS_KERNEL_SCALAR, &w, &b, GBCMS_AK_MAX_OPEN + 1, 4, out) == -1, "gap open too high is refused");
     b.hap_len[0] = 0;
     check(gbcms_ak_align(GBCMS_KERNEL_SCALAR, &w, &b, 35, 4, out) == -1, "empty haplotype is refused");
+    /* a haplotype longer than the SIMD kernels number (a huge ALT) is aligned by the scalar twin */
+    static uint8_t longhap[40000];
+    for (int j = 0; j < 40000; j++) longhap[j] = (uint8_t)(j * 7 % 4);
+    static uint8_t q[60], qcost[60];
+    for (int i = 0; i < 60; i++) { q[i] = longhap[39000 + i]; qcost[i] = 30; }
+    b.len[0] = 60; b.base[0] = q; b.cost[0] = qcost; b.hap[0] = longhap; b.hap_len[0] = 40000;
+    for (int i = 0; i < n_k; i++) {
+        out[0] = 1;
+        check(gbcms_ak_align(have[i], &w, &b, 35, 4, out) == 0 && out[0] == 0, "40 kb haplotype, read near its end");
+    }
     gbcms_kernel_t k;
     check(gbcms_kernel_parse("avx2", &k) == 0 && k == GBCMS_KERNEL_AVX2 && gbcms_kernel_parse("neon9", &k) < 0, "kernel names");
     gbcms_ak_work_free(&w);
