@@ -1,9 +1,11 @@
 /* The engine: each job streams one BAM region once and compares every read
  * with the variants of its block that it can touch.  Jobs share nothing
- * mutable but the per-block completion counters; each job writes only its
- * own sample's column of its block's counts. */
+ * mutable but the per-block completion counters and the handle pool; each
+ * job writes only its own sample's column of its block's counts. */
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <htslib/sam.h>
@@ -15,9 +17,6 @@
 #include "realign.h"
 
 typedef struct {
-    samFile **fp;           /* per sample, opened on first use, kept between jobs */
-    sam_hdr_t **hdr;
-    hts_idx_t **idx;
     bam1_t *b;
     char *done;             /* per variant of the current block */
     gbcms_frag_list_t *frag;
@@ -44,7 +43,7 @@ struct engine_s {
     gbcms_rules_t rules;
     int realign;                /* --model realign */
     const gbcms_variants_t *vs;
-    const gbcms_sample_t *samples;
+    gbcms_samples_t *ss;
     int n_samples;
     worker_t *workers;
     int n_workers;
@@ -53,45 +52,21 @@ struct engine_s {
     slot_t *slots;
     pthread_mutex_t lock;
     pthread_cond_t finished;
-    atomic_int error;
+    atomic_int error;           /* the run is failing: jobs not started return at once */
 };
 
-static int worker_open(worker_t *w, const engine_t *e, int s)
+/* Report a failure, unless one was reported already: the first error of
+ * the run is its one line, whichever worker meets it. */
+__attribute__((format(printf, 2, 3)))
+static void engine_fail(engine_t *e, const char *fmt, ...)
 {
-    if (w->fp[s]) return 0;
-    const char *path = e->samples[s].path;
-    samFile *fp = sam_open(path, "r");
-    if (!fp) {
-        gbcms_log(GBCMS_LOG_ERROR, "%s: cannot open the BAM/CRAM", path);
-        return -1;
-    }
-    if (e->o->fasta && hts_set_fai_filename(fp, e->o->fasta) < 0) {
-        gbcms_log(GBCMS_LOG_ERROR, "%s: cannot use reference %s", path, e->o->fasta);
-        sam_close(fp);
-        return -1;
-    }
-    if (e->hts_pool.pool && hts_set_opt(fp, HTS_OPT_THREAD_POOL, &e->hts_pool) < 0) {
-        gbcms_log(GBCMS_LOG_ERROR, "%s: cannot attach the decompression threads", path);
-        sam_close(fp);
-        return -1;
-    }
-    /* CRAM: decode only what the counting rules read. */
-    hts_set_opt(fp, CRAM_OPT_REQUIRED_FIELDS, SAM_QNAME | SAM_FLAG | SAM_RNAME | SAM_POS |
-                SAM_MAPQ | SAM_CIGAR | SAM_SEQ | SAM_QUAL);
-    sam_hdr_t *h = sam_hdr_read(fp);
-    hts_idx_t *idx = h ? sam_index_load(fp, path) : NULL;
-    if (!h || !idx) {
-        gbcms_log(GBCMS_LOG_ERROR, h ? "%s: no index found (run 'samtools index %s')" :
-                  "%s: cannot read the header%s", path, h ? path : "");
-        hts_idx_destroy(idx);
-        sam_hdr_destroy(h);
-        sam_close(fp);
-        return -1;
-    }
-    w->fp[s] = fp;
-    w->hdr[s] = h;
-    w->idx[s] = idx;
-    return 0;
+    if (atomic_exchange(&e->error, 1)) return;
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    gbcms_log(GBCMS_LOG_ERROR, "%s", msg);
 }
 
 static int worker_reserve(worker_t *w, size_t n)
@@ -143,17 +118,18 @@ static void finish_aligned(engine_t *e, worker_t *w, int s, const gbcms_variant_
  * mapped reads per bp) than a seek's own overhead, about one BGZF block.
  * Measured on the benchmark data: splitting at every gap is 25x slower on
  * 60x WGS, and splitting at 10 kb target gaps was 1.6x slower on a panel.
- * GBCMS_SEEK_GAP=N (environment, for tests) replaces the rule by "split
+ * o->seek_gap = N (GBCMS_SEEK_GAP=N to the program, for tests) replaces the rule by "split
  * where the gap exceeds N bp". */
 #define GBCMS_SEEK_WINDOW 16384.0
 #define GBCMS_SEEK_READS 512.0
 
-static double seek_gap_bp(const engine_t *e, const worker_t *w, int s, int32_t tid)
+static double seek_gap_bp(const engine_t *e, const hts_idx_t *idx, int32_t tid, hts_pos_t len)
 {
     if (e->seek_gap_override >= 0) return e->seek_gap_override;
     uint64_t mapped = 0, unmapped = 0;
-    hts_pos_t len = sam_hdr_tid2len(w->hdr[s], tid);
-    if (hts_idx_get_stat(w->idx[s], tid, &mapped, &unmapped) < 0 || mapped == 0 || len <= 0)
+    /* hts_idx_get_stat does not bound tid; a CRAM index has no statistics */
+    if (hts_idx_fmt((hts_idx_t *)idx) == HTS_FMT_CRAI || tid >= hts_idx_nseq(idx) ||
+        hts_idx_get_stat(idx, tid, &mapped, &unmapped) < 0 || mapped == 0 || len <= 0)
         return 1e18;   /* no statistics: read the block through */
     double by_reads = GBCMS_SEEK_READS / ((double)mapped / (double)len);
     return by_reads > GBCMS_SEEK_WINDOW ? by_reads : GBCMS_SEEK_WINDOW;
@@ -164,11 +140,11 @@ static double seek_gap_bp(const engine_t *e, const worker_t *w, int s, int32_t t
  * decoded once and compared with the variants it can reach.  The model
  * sets each variant's bounds (first_end, last_start); rp is the block's
  * realign data, or NULL for the GBCMS rules. */
-static int count_run(engine_t *e, worker_t *w, int s, int32_t tid, const gbcms_variant_t *v,
+static int count_run(engine_t *e, worker_t *w, gbcms_handle_t *h, int32_t tid, const gbcms_variant_t *v,
                      struct gbcms_rprep_s *const *rp, size_t i0, size_t i1, int64_t stop,
                      gbcms_counts_t *counts)
 {
-    int ns = e->n_samples;
+    int ns = e->n_samples, s = h->sample;
     /* lead: how far before its position a variant's rule reads (0 for the
      * GBCMS rules), so the loop below can stop at the first variant out of
      * the read's reach in position order */
@@ -179,16 +155,17 @@ static int count_run(engine_t *e, worker_t *w, int s, int32_t tid, const gbcms_v
         if (v[i].pos - touch > lead) lead = v[i].pos - touch;
     }
     if (beg < 0) beg = 0;
-    hts_itr_t *itr = sam_itr_queryi(w->idx[s], tid, beg, stop + 1);
+    const char *ctg = sam_hdr_tid2name((sam_hdr_t *)e->vs->hdr, v[i0].tid);
+    hts_itr_t *itr = sam_itr_queryi(h->idx, tid, beg, stop + 1);
     if (!itr) {
-        gbcms_log(GBCMS_LOG_ERROR, "%s: cannot query %s:%lld-%lld", e->samples[s].path,
-                  sam_hdr_tid2name(w->hdr[s], tid), (long long)beg + 1, (long long)stop + 1);
+        engine_fail(e, "%s: cannot query %s:%lld-%lld", e->ss->s[s].path, ctg, (long long)beg + 1,
+                    (long long)stop + 1);
         return -1;
     }
     bam1_t *b = w->b;
     size_t first = i0;
     int r, ret = 0;
-    while (ret == 0 && (r = sam_itr_next(w->fp[s], itr, b)) >= 0) {
+    while (ret == 0 && (r = sam_itr_next(h->fp, itr, b)) >= 0) {
         if (!gbcms_read_passes(b, &e->rules)) continue;
         int64_t start = b->core.pos;
         int64_t last = start + bam_cigar2rlen(b->core.n_cigar, bam_get_cigar(b)) - 1;
@@ -211,7 +188,7 @@ static int count_run(engine_t *e, worker_t *w, int s, int32_t tid, const gbcms_v
                 if (phi < rp[i]->a_lo || plo > rp[i]->a_hi) continue;
                 int rc = gbcms_ra_read(w->ra, i, b, rp[i], &e->rules, c, e->o->fragment_count ? &w->frag[i] : NULL);
                 if (rc < 0) {
-                    gbcms_log(GBCMS_LOG_ERROR, "%s", gbcms_ra_strerror(rc));
+                    engine_fail(e, "%s", gbcms_ra_strerror(rc));
                     ret = -1;
                     break;
                 }
@@ -227,7 +204,7 @@ static int count_run(engine_t *e, worker_t *w, int s, int32_t tid, const gbcms_v
                 hashed = 1;
             }
             if (gbcms_frag_add(&w->frag[i], bam_get_qname(b), name_len, hash, mate, k) < 0) {
-                gbcms_log(GBCMS_LOG_ERROR, "out of memory");
+                engine_fail(e, "out of memory");
                 ret = -1;
                 break;
             }
@@ -236,9 +213,8 @@ static int count_run(engine_t *e, worker_t *w, int s, int32_t tid, const gbcms_v
         if (rp) finish_aligned(e, w, s, v, counts);
     }
     if (ret == 0 && r < -1) {
-        gbcms_log(GBCMS_LOG_ERROR, "%s: read error in %s:%lld-%lld (truncated or corrupt file?)",
-                  e->samples[s].path, sam_hdr_tid2name(w->hdr[s], tid), (long long)beg + 1,
-                  (long long)stop + 1);
+        engine_fail(e, "%s: read error in %s:%lld-%lld (truncated or corrupt file?)", e->ss->s[s].path,
+                    ctg, (long long)beg + 1, (long long)stop + 1);
         ret = -1;
     }
     hts_itr_destroy(itr);
@@ -247,7 +223,7 @@ static int count_run(engine_t *e, worker_t *w, int s, int32_t tid, const gbcms_v
     if (rp) {
         int rc = ret == 0 ? gbcms_ra_flush(w->ra) : 0;
         if (rc < 0) {
-            gbcms_log(GBCMS_LOG_ERROR, "%s", gbcms_ra_strerror(rc));
+            engine_fail(e, "%s", gbcms_ra_strerror(rc));
             ret = -1;
         }
         if (ret < 0) gbcms_ra_worker_reset(w->ra);   /* the run's counts are lost anyway */
@@ -264,22 +240,34 @@ static int count_block(engine_t *e, worker_t *w, size_t bi, int s, gbcms_counts_
     const gbcms_variant_t *v = e->vs->v + blk->begin;
     struct gbcms_rprep_s *const *rp = e->realign ? e->vs->rprep + blk->begin : NULL;
     size_t n = blk->end - blk->begin;
-    if (worker_open(w, e, s) < 0 || worker_reserve(w, n) < 0) return -1;
+    if (worker_reserve(w, n) < 0) {
+        engine_fail(e, "out of memory");
+        return -1;
+    }
+    char err[1024];
+    gbcms_handle_t *h = gbcms_samples_borrow(e->ss, s, err, sizeof err);
+    if (!h) {
+        engine_fail(e, "%s", err);
+        return -1;
+    }
     for (size_t i = 0; i < n; i++)   /* identical records are counted once */
         w->done[i] = v[i].primary != blk->begin + i;
-    int32_t tid = e->samples[s].tid_map[v[0].tid];
-    double gap = seek_gap_bp(e, w, s, tid);
+    int32_t tid = e->ss->s[s].tid_map[v[0].tid];
+    /* the contigs' lengths agree in every file (gbcms_samples_check_contigs) */
+    double gap = seek_gap_bp(e, h->idx, tid, sam_hdr_tid2len(e->vs->hdr, v[0].tid));
     size_t i0 = 0;
     int64_t reach = v[0].last_start;
-    for (size_t i = 1; i <= n; i++) {
+    int ret = 0;
+    for (size_t i = 1; i <= n && ret == 0; i++) {
         if (i < n && (double)(v[i].pos - reach) <= gap) {
             if (v[i].last_start > reach) reach = v[i].last_start;
             continue;
         }
-        if (count_run(e, w, s, tid, v, rp, i0, i, reach, counts) < 0) return -1;
+        if (count_run(e, w, h, tid, v, rp, i0, i, reach, counts) < 0) ret = -1;
         if (i < n) { i0 = i; reach = v[i].last_start; }
     }
-    return 0;
+    gbcms_samples_give_back(e->ss, h, ret < 0);
+    return ret;
 }
 
 static void run_job(void *arg, int worker)
@@ -287,9 +275,7 @@ static void run_job(void *arg, int worker)
     job_t *j = arg;
     engine_t *e = j->e;
     slot_t *sl = &e->slots[j->block];
-    if (!atomic_load(&e->error) &&
-        count_block(e, &e->workers[worker], j->block, j->sample, sl->counts) < 0)
-        atomic_store(&e->error, 1);
+    if (!atomic_load(&e->error)) (void)count_block(e, &e->workers[worker], j->block, j->sample, sl->counts);
     pthread_mutex_lock(&e->lock);
     if (--sl->remaining == 0) pthread_cond_broadcast(&e->finished);
     pthread_mutex_unlock(&e->lock);
@@ -302,7 +288,7 @@ static int slot_open(engine_t *e, size_t bi)
     sl->counts = calloc(n * (size_t)e->n_samples, sizeof *sl->counts);
     sl->jobs = calloc((size_t)e->n_samples, sizeof *sl->jobs);
     if (!sl->counts || !sl->jobs) {
-        gbcms_log(GBCMS_LOG_ERROR, "out of memory");
+        engine_fail(e, "out of memory");
         return -1;
     }
     sl->remaining = e->n_samples;
@@ -323,38 +309,24 @@ static int workers_init(engine_t *e)
     e->workers = calloc((size_t)e->n_workers, sizeof *e->workers);
     if (!e->workers) return -1;
     for (int i = 0; i < e->n_workers; i++) {
-        worker_t *w = &e->workers[i];
-        w->fp = calloc((size_t)e->n_samples, sizeof *w->fp);
-        w->hdr = calloc((size_t)e->n_samples, sizeof *w->hdr);
-        w->idx = calloc((size_t)e->n_samples, sizeof *w->idx);
-        w->b = bam_init1();
-        if (!w->fp || !w->hdr || !w->idx || !w->b) return -1;
-        if (e->realign && !(w->ra = gbcms_ra_worker_init(gbcms_kernel_resolve((gbcms_kernel_t)e->o->kernel),
-                                                         e->o->realign_stats)))
+        if (!(e->workers[i].b = bam_init1())) return -1;
+        if (e->realign && !(e->workers[i].ra = gbcms_ra_worker_init(gbcms_kernel_resolve((gbcms_kernel_t)e->o->kernel),
+                                                                    e->o->realign_stats)))
             return -1;
     }
     return 0;
 }
 
-static int workers_destroy(engine_t *e)
+static void workers_destroy(engine_t *e)
 {
-    int ret = 0;
     gbcms_ra_stats_t st = { 0, 0, 0, 0 };
     for (int i = 0; e->workers && i < e->n_workers; i++) {
         worker_t *w = &e->workers[i];
         if (w->ra) gbcms_ra_worker_stats(w->ra, &st);
         gbcms_ra_worker_destroy(w->ra);
-        for (int s = 0; w->fp && s < e->n_samples; s++) {
-            if (!w->fp[s]) continue;
-            hts_idx_destroy(w->idx[s]);
-            sam_hdr_destroy(w->hdr[s]);
-            if (sam_close(w->fp[s]) < 0) {
-                gbcms_log(GBCMS_LOG_ERROR, "%s: error closing the file", e->samples[s].path);
-                ret = -1;
-            }
-        }
         for (size_t k = 0; k < w->cap; k++) gbcms_frag_free(&w->frag[k]);
-        free(w->frag); free(w->done); free(w->fp); free(w->hdr); free(w->idx);
+        free(w->frag);
+        free(w->done);
         if (w->b) bam_destroy1(w->b);
     }
     free(e->workers);
@@ -365,7 +337,6 @@ static int workers_destroy(engine_t *e)
                   gbcms_kernel_name(gbcms_kernel_resolve((gbcms_kernel_t)e->o->kernel)),
                   (unsigned long long)st.cells, st.kernel_s,
                   st.kernel_s > 0 ? (double)st.cells / st.kernel_s / 1e6 : 0.0);
-    return ret;
 }
 
 /* One thread: jobs run in order on the calling thread. */
@@ -382,15 +353,21 @@ static int run_inline(engine_t *e, gbcms_block_sink_t sink, void *ctx)
     return 0;
 }
 
-/* Many threads: a window of blocks in flight, written back in order. */
+/* Many threads: a window of blocks in flight, written back in order.  The
+ * window holds about 2 jobs per worker (at least 2 blocks, so workers
+ * move on while a block's last jobs finish): the counters in flight then
+ * grow with the workers by 2 blocks' worth of one sample each, not of
+ * every sample. */
 static int run_pooled(engine_t *e, gbcms_block_sink_t sink, void *ctx)
 {
     gbcms_pool_t *pool = gbcms_pool_init(e->n_workers);
     if (!pool) {
-        gbcms_log(GBCMS_LOG_ERROR, "cannot start %d threads", e->n_workers);
+        engine_fail(e, "cannot start %d threads", e->n_workers);
         return -1;
     }
-    size_t nb = e->vs->n_blocks, window = 2 * (size_t)e->n_workers, next = 0;
+    size_t ns = (size_t)e->n_samples, nb = e->vs->n_blocks, next = 0;
+    size_t window = 1 + (2 * (size_t)e->n_workers + ns - 1) / ns;
+    if (window < 2) window = 2;
     int ret = 0;
     for (size_t bi = 0; bi < nb && ret == 0; bi++) {
         while (next < nb && next < bi + window && ret == 0) {
@@ -401,7 +378,7 @@ static int run_pooled(engine_t *e, gbcms_block_sink_t sink, void *ctx)
                     pthread_mutex_lock(&e->lock);
                     e->slots[next].remaining -= e->n_samples - s;
                     pthread_mutex_unlock(&e->lock);
-                    gbcms_log(GBCMS_LOG_ERROR, "out of memory");
+                    engine_fail(e, "out of memory");
                     ret = -1;
                 }
             next++;
@@ -419,8 +396,7 @@ static int run_pooled(engine_t *e, gbcms_block_sink_t sink, void *ctx)
     return ret;
 }
 
-int gbcms_engine_run(const gbcms_opts_t *o, const gbcms_variants_t *vs,
-                     const gbcms_sample_t *samples, int n_samples,
+int gbcms_engine_run(const gbcms_opts_t *o, const gbcms_variants_t *vs, gbcms_samples_t *samples,
                      gbcms_block_sink_t sink, void *ctx)
 {
     engine_t e;
@@ -428,11 +404,14 @@ int gbcms_engine_run(const gbcms_opts_t *o, const gbcms_variants_t *vs,
     e.o = o;
     gbcms_rules_from_opts(&e.rules, o);
     e.realign = o->model == GBCMS_MODEL_REALIGN;
+    if (e.realign && vs->n && !vs->rprep) {
+        gbcms_log(GBCMS_LOG_ERROR, "--model realign: the variants were loaded without it (no event regions)");
+        return -1;
+    }
     e.vs = vs;
-    e.samples = samples;
-    e.n_samples = n_samples;
-    const char *seek_env = getenv("GBCMS_SEEK_GAP");
-    e.seek_gap_override = seek_env ? atof(seek_env) : -1;
+    e.ss = samples;
+    int n_samples = e.n_samples = samples->n;
+    e.seek_gap_override = o->seek_gap;
     /* Threads go to counting jobs first, as many as can run at once; any
      * left over decompress BGZF for all files, so the total is --threads. */
     size_t n_jobs = vs->n_blocks * (size_t)n_samples;
@@ -450,10 +429,16 @@ int gbcms_engine_run(const gbcms_opts_t *o, const gbcms_variants_t *vs,
     if (!e.slots || workers_init(&e) < 0) {
         gbcms_log(GBCMS_LOG_ERROR, "out of memory");
         ret = -1;
+    } else if (gbcms_samples_start(samples, e.n_workers, e.hts_pool.pool ? &e.hts_pool : NULL) < 0) {
+        ret = -1;
     } else {
         ret = e.n_workers > 1 ? run_pooled(&e, sink, ctx) : run_inline(&e, sink, ctx);
     }
-    if (workers_destroy(&e) < 0) ret = -1;
+    /* Handles go before the decompression threads they may use; after a
+     * failure their close errors would be second lines. */
+    if (gbcms_samples_close_handles(samples, ret < 0) < 0) ret = -1;
+    samples->hts_pool = NULL;
+    workers_destroy(&e);
     if (e.hts_pool.pool) hts_tpool_destroy(e.hts_pool.pool);
     for (size_t bi = 0; e.slots && bi < vs->n_blocks; bi++) slot_close(&e.slots[bi]);
     free(e.slots);

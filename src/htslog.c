@@ -2,8 +2,10 @@
  * and a newline to stderr.  In glibc, stderr is a variable that may be set
  * (the GNU C Library manual says so), so while gbcms runs it points at a
  * cookie stream: lines that start like htslib's are rewritten as
- * "gbcms: htslib: error: func: message" and capped, everything else (gbcms's
- * own lines, the progress line) goes through to the real stderr unchanged.
+ * "gbcms: htslib: warning: func: message" and capped; an error is kept and
+ * told as the reason in gbcms's own error line, so a failure stays one
+ * line; everything else (gbcms's own lines, the progress line) goes
+ * through to the real stderr unchanged.
  * Writes are synchronous, so the order of lines is kept and nothing is lost
  * if the process dies.  Elsewhere htslib just prints at its error level. */
 #define _GNU_SOURCE
@@ -28,7 +30,8 @@ static struct {
     size_t len;
     long errors, warnings;  /* htslib lines of each kind seen */
     int cap, dropped_said;
-} hl = { PTHREAD_MUTEX_INITIALIZER, NULL, NULL, AT_START, "", 0, 0, 0, 0, 0 };
+    char pending[1100];     /* first htslib error not yet told, "func: message" */
+} hl = { PTHREAD_MUTEX_INITIALIZER, NULL, NULL, AT_START, "", 0, 0, 0, 0, 0, "" };
 
 static void put(const char *s, size_t n)
 {
@@ -41,10 +44,22 @@ static void put(const char *s, size_t n)
     }
 }
 
-/* One complete htslib line "[X::func] message" in hl.line. */
+/* One complete htslib line "[X::func] message" in hl.line.  An error is
+ * held back and becomes the reason in gbcms's own one-line error (an
+ * error from htslib is always followed by one from gbcms); warnings are
+ * printed at once, capped. */
 static void emit(void)
 {
     char *s = hl.line, out[1200];
+    if (s[1] == 'E') {
+        char *f = s + 4, *e = strchr(f, ']');
+        if (!hl.pending[0] && e) {
+            *e = 0;
+            snprintf(hl.pending, sizeof hl.pending, "%.300s: %.700s", f, e[1] == ' ' ? e + 2 : e + 1);
+        }
+        hl.errors++;
+        return;
+    }
     const char *sev = s[1] == 'E' ? "error" : s[1] == 'W' ? "warning" : "info";
     long seen = s[1] == 'E' ? hl.errors++ : hl.warnings++;
     long cap = s[1] == 'E' ? GBCMS_HTSLOG_MAX_ERRORS : hl.cap;
@@ -108,10 +123,29 @@ void gbcms_htslog_start(int quiet, int cap)
     stderr = c;
 }
 
-void gbcms_htslog_stop(void)
+int gbcms_htslog_take_error(char *buf, size_t n)
+{
+    pthread_mutex_lock(&hl.lock);
+    int had = hl.pending[0] != 0;
+    if (had) snprintf(buf, n, "%s", hl.pending);
+    hl.pending[0] = 0;
+    pthread_mutex_unlock(&hl.lock);
+    return had;
+}
+
+void gbcms_htslog_stop(int failed)
 {
     if (!hl.cookie) return;
     fflush(stderr);
+    /* A failed run has said its one line; other workers' htslib errors
+     * about the same damage are dropped.  A run that went on despite an
+     * htslib error says so. */
+    if (hl.pending[0] && !failed) {
+        char out[1200];
+        int n = snprintf(out, sizeof out, "gbcms: htslib: error: %s\n", hl.pending);
+        if (n > 0) put(out, (size_t)n < sizeof out ? (size_t)n : sizeof out - 1);
+        hl.pending[0] = 0;
+    }
     stderr = hl.real;
     fclose(hl.cookie);
     hl.cookie = NULL;
@@ -126,8 +160,15 @@ void gbcms_htslog_start(int quiet, int cap)
     hts_set_log_level(gbcms_log_is_silent() ? HTS_LOG_OFF : quiet ? HTS_LOG_ERROR : HTS_LOG_WARNING);
 }
 
-void gbcms_htslog_stop(void)
+int gbcms_htslog_take_error(char *buf, size_t n)
 {
+    (void)buf; (void)n;
+    return 0;
+}
+
+void gbcms_htslog_stop(int failed)
+{
+    (void)failed;
 }
 
 #endif

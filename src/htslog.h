@@ -2,16 +2,23 @@
 #ifndef GBCMS_HTSLOG_H
 #define GBCMS_HTSLOG_H
 
-/* Let htslib report errors (and warnings unless quiet) again, each line
- * rewritten "gbcms: htslib: error: FUNC: message" and capped: at most cap
- * warnings (--suppress-warning) and GBCMS_HTSLOG_MAX_ERRORS errors, then
- * one line saying the rest are not shown.  gbcms's own output passes
- * through unchanged, so its one-line error stays the last line.  Call
- * before any thread starts; nothing is printed while the logger is silent. */
+/* Let htslib report errors (and warnings unless quiet) again.  Warnings
+ * are rewritten "gbcms: htslib: warning: FUNC: message" and capped at cap
+ * (--suppress-warning), then one line says the rest are not shown.  The
+ * first htslib error is held and gbcms's next error line gives it as its
+ * reason, so one failure is one line.  Process-wide (it replaces glibc's
+ * stderr stream): src/main.c calls it, before any thread starts; nothing
+ * is printed while the logger is silent. */
 #define GBCMS_HTSLOG_MAX_ERRORS 20
 void gbcms_htslog_start(int quiet, int cap);
 
-/* Give stderr back (after every thread has stopped). */
-void gbcms_htslog_stop(void);
+/* Copy the held htslib error ("FUNC: message") into buf and forget it.
+ * Returns 1 if there was one, else 0.  Thread safe. */
+#include <stddef.h>
+int gbcms_htslog_take_error(char *buf, size_t n);
+
+/* Give stderr back; a held error nobody took is printed then, unless the
+ * run failed (failed != 0: its own error line has been said) (after every thread has stopped). */
+void gbcms_htslog_stop(int failed);
 
 #endif

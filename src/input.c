@@ -2,6 +2,7 @@
  * and blocks.  Kept apart so the readers and the store do not depend on
  * each other's callers. */
 #include <string.h>
+#include "gbcms/log.h"
 #include "gbcms/variants.h"
 #include "realign.h"
 #include "variants_internal.h"
@@ -17,8 +18,12 @@ int gbcms_variants_load(gbcms_variants_t *vs, const gbcms_opts_t *o,
         const char *f = o->variant_files[i];
         if ((o->input_is_maf ? gbcms_maf_load(vs, f, fai) : gbcms_vcf_load(vs, f, fai)) < 0) return -1;
     }
-    if (gbcms_variants_finish(vs, o) < 0) return -1;
+    if (gbcms_variants_finish(vs, o->max_block_size, o->max_block_dist) < 0) return -1;
     /* realign: regions and haplotypes once per variant, from the reference */
-    if (o->model == GBCMS_MODEL_REALIGN) return gbcms_realign_prepare_fai(vs, fai);
-    return 0;
+    if (o->model != GBCMS_MODEL_REALIGN) return 0;
+    if (!fai) {
+        gbcms_log(GBCMS_LOG_ERROR, "--model realign needs --fasta (event regions and haplotypes come from the reference)");
+        return -1;
+    }
+    return gbcms_realign_prepare_fai(vs, fai);
 }

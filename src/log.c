@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "gbcms/log.h"
+#include "htslog.h"
 
 static gbcms_log_level_t log_max_level = GBCMS_LOG_WARNING;
 static int log_warning_cap = 3;
@@ -36,6 +37,11 @@ static void log_v(gbcms_log_level_t level, const char *fmt, va_list ap)
     int n = snprintf(line, sizeof line, "gbcms: %s: ", names[level]);
     if (n < 0) n = 0;
     vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
+    char why[1100];
+    if (level == GBCMS_LOG_ERROR && gbcms_htslog_take_error(why, sizeof why)) {
+        size_t l = strlen(line);
+        snprintf(line + l, sizeof line - l, " [htslib: %s]", why);
+    }
     /* A message cut at the buffer's end still ends in "..." and a newline. */
     size_t len = strlen(line);
     if (len >= sizeof line - 2) memcpy(line + sizeof line - 6, "...", 4);

@@ -12,6 +12,7 @@
 #include "gbcms/log.h"
 #include "gbcms/opts.h"
 #include "gbcms/run.h"
+#include "htslog.h"
 #include "outfile.h"
 
 static void usage(FILE *fp)
@@ -120,7 +121,16 @@ int main(int argc, char **argv)
     else if (r == GBCMS_CLI_USAGE || env_settings(&o) < 0 || gbcms_opts_check(&o) < 0 ||
              gbcms_outfile_check_inputs(&o) < 0)
         rc = GBCMS_EXIT_USAGE;
-    else rc = gbcms_run(&o);
+    else {
+        /* Test switches come from the environment here, never in the library. */
+        const char *gap = getenv("GBCMS_SEEK_GAP"), *named = getenv("GBCMS_TEST_NAMED_TEMP");
+        if (gap && *gap) o.seek_gap = strtod(gap, NULL);
+        o.named_temp = named && *named;
+        /* htslib's messages in gbcms's form: process-wide, so set here */
+        gbcms_htslog_start(o.quiet, o.suppress_warning);
+        rc = gbcms_run(&o);
+        gbcms_htslog_stop(rc != GBCMS_EXIT_OK);
+    }
     if (rc == GBCMS_EXIT_USAGE) fprintf(stderr, "Try 'gbcms count --help'.\n");
     gbcms_opts_destroy(&o);
     return close_stdout(rc);

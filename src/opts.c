@@ -1,4 +1,7 @@
 /* Option defaults (the only place they are set) and their validation. */
+#define _GNU_SOURCE   /* sched_getaffinity, CPU_COUNT_S */
+#include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -6,6 +9,7 @@
 #include "gbcms/log.h"
 #include "gbcms/opts.h"
 #include "align_kernel.h"
+#include "sample.h"
 
 void gbcms_opts_init(gbcms_opts_t *o)
 {
@@ -31,6 +35,8 @@ void gbcms_opts_init(gbcms_opts_t *o)
     o->max_block_size = 10000;
     o->max_block_dist = 100000;
     o->quiet = 0;
+    o->seek_gap = -1;
+    o->named_temp = 0;
 }
 
 int gbcms_opts_add_bam(gbcms_opts_t *o, const char *name, const char *path)
@@ -54,24 +60,42 @@ int gbcms_opts_add_bam(gbcms_opts_t *o, const char *name, const char *path)
     return 0;
 }
 
+/* Append a copy of path to a list of strings. */
+static int add_path(char ***list, int *n, const char *path, const char *what)
+{
+    char **nl = realloc(*list, (size_t)(*n + 1) * sizeof *nl);
+    if (!nl) return gbcms_oom(what);
+    *list = nl;
+    if (!(nl[*n] = strdup(path))) return gbcms_oom(what);
+    (*n)++;
+    return 0;
+}
+
 int gbcms_opts_add_variant_file(gbcms_opts_t *o, const char *path)
 {
-    char **nv = realloc(o->variant_files, (size_t)(o->n_variant_files + 1) * sizeof *nv);
-    if (!nv) return gbcms_oom("the list of variant files");
-    o->variant_files = nv;
-    if (!(nv[o->n_variant_files] = strdup(path))) return gbcms_oom("the list of variant files");
-    o->n_variant_files++;
-    return 0;
+    return add_path(&o->variant_files, &o->n_variant_files, path, "the list of variant files");
 }
 
 int gbcms_opts_add_bam_fof(gbcms_opts_t *o, const char *path)
 {
-    char **nf = realloc(o->bam_fofs, (size_t)(o->n_bam_fofs + 1) * sizeof *nf);
-    if (!nf) return -1;
-    o->bam_fofs = nf;
-    if (!(nf[o->n_bam_fofs] = strdup(path))) return -1;
-    o->n_bam_fofs++;
-    return 0;
+    return add_path(&o->bam_fofs, &o->n_bam_fofs, path, "the list of BAM lists");
+}
+
+/* CPUs this process may run on (its affinity mask, as set by taskset,
+ * cpusets or a batch scheduler), not every CPU of the machine. */
+static int usable_cpus(void)
+{
+    for (int n = 1024; n <= 1 << 16; n *= 2) {   /* masks larger than cpu_set_t */
+        cpu_set_t *set = CPU_ALLOC(n);
+        if (!set) break;
+        size_t size = CPU_ALLOC_SIZE(n);
+        int r = sched_getaffinity(0, size, set), count = r == 0 ? CPU_COUNT_S(size, set) : 0;
+        CPU_FREE(set);
+        if (r == 0 && count > 0) return count;
+        if (r != 0 && errno != EINVAL) break;
+    }
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
 }
 
 static int check_flag(const char *name, int v)
@@ -124,6 +148,8 @@ int gbcms_opts_check(gbcms_opts_t *o)
         gbcms_log(GBCMS_LOG_ERROR, "no BAM given: use --bam [NAME:]PATH or --bam_fof FILE");
         return -1;
     }
+    for (int i = 0; i < o->n_bams; i++)   /* NAME: of --bam or of a --bam_fof line */
+        if (o->bams[i].name && gbcms_sample_name_check(o->bams[i].name, o->bams[i].path) < 0) return -1;
     if (o->n_variant_files == 0) {
         gbcms_log(GBCMS_LOG_ERROR, "no variants given: use --vcf FILE or --maf FILE");
         return -1;
@@ -146,12 +172,12 @@ int gbcms_opts_check(gbcms_opts_t *o)
         return -1;
     }
     if (o->threads < 0) {
-        gbcms_log(GBCMS_LOG_ERROR, "--threads must be 0 (all CPUs) or more, not %d", o->threads);
+        gbcms_log(GBCMS_LOG_ERROR, "--threads must be 0 (all usable CPUs) or more, not %d", o->threads);
         return -1;
     }
     if (o->threads == 0) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        o->threads = n > 0 ? (int)n : 1;
+        int n = usable_cpus();
+        o->threads = n < 4096 ? n : 4096;   /* the most --threads takes */
     }
     if (o->min_mapq < 0 || o->min_baseq < 0) {
         gbcms_log(GBCMS_LOG_ERROR, "--maq and --baq must not be negative");

@@ -204,7 +204,7 @@ static int tmpfile_unsupported(int e)
 }
 
 /* A regular file (existing or not) at the real path target. */
-static int open_temp(gbcms_outfile_t *of, const char *target)
+static int open_temp(gbcms_outfile_t *of, const char *target, int named)
 {
     const char *slash = strrchr(target, '/');   /* target is absolute */
     char *dir = strndup(target, slash == target ? 1 : (size_t)(slash - target));
@@ -222,9 +222,8 @@ static int open_temp(gbcms_outfile_t *of, const char *target)
         return -1;
     }
     int fd = -1;
-    /* Test hook: the named fallback, as on filesystems without O_TMPFILE. */
-    const char *hook = getenv("GBCMS_TEST_NAMED_TEMP");
-    if (!hook || !*hook) {
+    /* named (tests): the fallback, as on filesystems without O_TMPFILE */
+    if (!named) {
         fd = openat(of->dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
         if (fd < 0 && !tmpfile_unsupported(errno)) {
             gbcms_log(GBCMS_LOG_ERROR, "%s: cannot create the output file: %s", of->path, strerror(errno));
@@ -284,11 +283,11 @@ int gbcms_outfile_open(gbcms_outfile_t *of, const gbcms_opts_t *o)
             gbcms_log(GBCMS_LOG_ERROR, "%s: not a regular file, character device or FIFO", of->path);
         else if (!(target = realpath(of->path, NULL)))
             gbcms_log(GBCMS_LOG_ERROR, "%s: cannot create the output file: %s", of->path, strerror(errno));
-        else r = open_temp(of, target);
+        else r = open_temp(of, target, o->named_temp);
     } else if (errno != ENOENT || !(target = resolve_missing(of->path))) {
         gbcms_log(GBCMS_LOG_ERROR, "%s: cannot create the output file: %s", of->path, strerror(errno));
     } else {
-        r = open_temp(of, target);
+        r = open_temp(of, target, o->named_temp);
     }
     free(target);
     if (r < 0) gbcms_outfile_abort(of);

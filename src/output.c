@@ -79,6 +79,10 @@ void gbcms_put_counters(kstring_t *ks, const gbcms_counts_t *c, int fragments, c
 
 int gbcms_writer_header(gbcms_writer_t *w)
 {
+    /* As for rows (reserve_rows): room for the whole header up front. */
+    size_t need = 65536 + w->vs->vcf_meta.l + (w->o->command_line ? strlen(w->o->command_line) : 0);
+    for (int s = 0; s < w->n_samples; s++) need += strlen(w->names[s]) + 1;
+    if (ks_resize(&w->line, need) < 0 || ks_resize(&w->scratch, need) < 0) return gbcms_oom("the output header");
     int r;
     switch (w->o->format) {
     case GBCMS_FORMAT_FILLOUT: r = gbcms_fillout_header(w); break;
@@ -89,6 +93,28 @@ int gbcms_writer_header(gbcms_writer_t *w)
     return r < 0 || gbcms_sink_open(w) < 0 ? -1 : gbcms_sink_header(w);
 }
 
+/* kstring's appends report a failed allocation only to their caller, and
+ * a row built from dozens of them would come out short without a word.
+ * So the room one variant's rows can need (an upper bound: text fields in
+ * full, 320 bytes of counters per sample) is reserved first, and no
+ * append inside a row allocates. */
+static int reserve_rows(gbcms_writer_t *w, const gbcms_variant_t *v)
+{
+    size_t text = strlen(v->ref) + strlen(v->alt) + strlen(v->out_ref) + strlen(v->out_alt) +
+                  strlen(v->id) + (v->qfi ? strlen(v->qfi) : 0) + 256;
+    const gbcms_maf_table_t *t = &w->vs->maf;
+    if (v->maf_row >= 0)
+        for (int j = 0; j < t->n_cols; j++) text += strlen(t->rows[v->maf_row][j]) + 1;
+    size_t names = 0;
+    for (int s = 0; s < w->n_samples; s++) names += strlen(w->names[s]) + 1;
+    int per_sample_rows = w->o->format == GBCMS_FORMAT_MAF || w->o->format == GBCMS_FORMAT_TSV;
+    size_t need = w->line.l + text * (per_sample_rows ? (size_t)w->n_samples : 1) +
+                  (size_t)w->n_samples * 320 + names + 1024;
+    if (ks_resize(&w->line, need) < 0 || ks_resize(&w->scratch, 2 * text + 1024) < 0)
+        return gbcms_oom("an output row");
+    return 0;
+}
+
 int gbcms_writer_block(void *ctx, size_t block, const gbcms_counts_t *counts)
 {
     gbcms_writer_t *w = ctx;
@@ -97,6 +123,7 @@ int gbcms_writer_block(void *ctx, size_t block, const gbcms_counts_t *counts)
     for (size_t i = blk->begin; i < blk->end; i++) {
         const gbcms_variant_t *v = &w->vs->v[i];
         const gbcms_counts_t *c = counts + (v->primary - blk->begin) * (size_t)w->n_samples;
+        if (reserve_rows(w, v) < 0) return -1;
         size_t start = w->line.l;
         switch (w->o->format) {
         case GBCMS_FORMAT_FILLOUT: gbcms_fillout_row(w, v, c); break;

@@ -97,9 +97,11 @@ static int check_against_fasta(gbcms_variant_t *v, const faidx_t *fai, const gbc
     }
     if (strncmp(seq, v->ref, (size_t)v->ref_len) != 0) {
         char a[GBCMS_ABBREV_LEN], b[GBCMS_ABBREV_LEN];
+        char keep = seq[v->ref_len];   /* the base at p+len, still needed below */
         seq[v->ref_len] = 0;
         gbcms_warn(GBCMS_WARN_REF_MISMATCH, "%s: REF '%s' at %s:%lld differs from the FASTA ('%s'); counting as given",
                    where, gbcms_abbrev(v->out_ref, a), chrom, (long long)v->pos + 1, gbcms_abbrev(seq, b));
+        seq[v->ref_len] = keep;
     }
     v->ref_next = len > 1 ? seq[1] : 0;
     free(seq);
@@ -217,7 +219,7 @@ static int link_identical(gbcms_variants_t *vs)
     return 0;
 }
 
-int gbcms_variants_finish(gbcms_variants_t *vs, const gbcms_opts_t *o)
+int gbcms_variants_finish(gbcms_variants_t *vs, int max_block_size, int max_block_dist)
 {
     if (vs->n) qsort(vs->v, vs->n, sizeof *vs->v, cmp_variant);
     if (link_identical(vs) < 0) return -1;
@@ -235,8 +237,8 @@ int gbcms_variants_finish(gbcms_variants_t *vs, const gbcms_opts_t *o)
             const gbcms_variant_t *f = &vs->v[start], *c = &vs->v[i];
             /* never split records at one position: identical ones share counts */
             int same_pos = c->tid == vs->v[i - 1].tid && c->pos == vs->v[i - 1].pos;
-            cut = !same_pos && (c->tid != f->tid || i - start >= (size_t)o->max_block_size ||
-                                c->pos - f->pos > o->max_block_dist);
+            cut = !same_pos && (c->tid != f->tid || i - start >= (size_t)max_block_size ||
+                                c->pos - f->pos > max_block_dist);
         }
         if (!cut) continue;
         if (vs->n_blocks == cap) {

@@ -56,10 +56,8 @@ static int add_alts(gbcms_variants_t *vs, const faidx_t *fai, const gbcms_src_t 
 static const char *take_qfi(kstring_t *ks, char **f, int n)
 {
     ks->l = 0;
-    for (int k = 0; k < 3; k++) {
-        if (k) kputc('\t', ks);
-        kputs(k < n && *f[k] ? f[k] : ".", ks);
-    }
+    for (int k = 0; k < 3; k++)
+        if ((k && kputc('\t', ks) < 0) || kputs(k < n && *f[k] ? f[k] : ".", ks) < 0) return NULL;
     return ks->s;
 }
 

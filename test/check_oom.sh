@@ -26,7 +26,8 @@ run_case() {  # name, then gbcms arguments (the output goes to $WORK/out)
         local rc=$?
         if [[ $rc == 0 ]]; then
             if ! cmp -s <(grep -v 'gbcms_command' "$WORK/out") <(grep -v 'gbcms_command' "$WORK/ref.out"); then
-                echo "FAIL $name: allocation $n failed, exit 0 with a different output"; bad=1; break
+                echo "FAIL $name: allocation $n failed, exit 0 with a different output:"
+                diff <(grep -v gbcms_command "$WORK/ref.out") <(grep -v gbcms_command "$WORK/out") | head -6; bad=1; break
             fi
         elif [[ $rc == 1 ]]; then
             failed_runs=$((failed_runs + 1))

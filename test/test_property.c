@@ -890,8 +890,6 @@ static int write_bam(const char *path, int s, const read_t *rs, const int *pick,
 
 static int run_gbcms(const cfg_t *c, const char *bam1, const char *bam2, const char *out)
 {
-    if (c->seek_gap) setenv("GBCMS_SEEK_GAP", c->seek_gap, 1);
-    else unsetenv("GBCMS_SEEK_GAP");
     gbcms_opts_t o;
     gbcms_opts_init(&o);
     int ok = gbcms_opts_add_bam(&o, "s1", bam1) == 0 && gbcms_opts_add_bam(&o, "s2", bam2) == 0 &&
@@ -899,6 +897,7 @@ static int run_gbcms(const cfg_t *c, const char *bam1, const char *bam2, const c
              (o.output = strdup(out)) != NULL && (!c->fasta || (o.fasta = strdup(path_of("ref.fa"))));
     o.format = GBCMS_FORMAT_TSV;
     o.quiet = 1;
+    o.seek_gap = c->seek_gap ? atof(c->seek_gap) : -1;   /* what main.c does with GBCMS_SEEK_GAP */
     o.threads = c->threads;
     o.min_mapq = c->maq;
     o.min_baseq = c->baq;

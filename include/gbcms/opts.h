@@ -66,6 +66,10 @@ typedef struct {
     int max_block_dist;
     int quiet;
     char *command_line;          /* for provenance lines in the output */
+    /* Test and benchmark switches, never read from the environment by the
+     * library (src/main.c maps GBCMS_SEEK_GAP and GBCMS_TEST_NAMED_TEMP). */
+    double seek_gap;             /* < 0: the seek-or-read-through rule; else split at gaps > N bp */
+    int named_temp;              /* 1: name the temporary output from the start (no O_TMPFILE) */
 } gbcms_opts_t;
 
 /* Set every option to its default.  Owns nothing yet. */

@@ -82,7 +82,7 @@ int gbcms_variants_load(gbcms_variants_t *vs, const gbcms_opts_t *o,
 void gbcms_variant_classify(gbcms_variant_t *v, int generic);
 
 /* Sort, link identical records and cut blocks (called by _load). */
-int gbcms_variants_finish(gbcms_variants_t *vs, const gbcms_opts_t *o);
+int gbcms_variants_finish(gbcms_variants_t *vs, int max_block_size, int max_block_dist);
 
 /* Free everything vs owns. */
 void gbcms_variants_destroy(gbcms_variants_t *vs);
