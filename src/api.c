@@ -31,7 +31,7 @@ const char *gbcms_samples_name(const gbcms_samples_t *ss, int s)
 
 const sam_hdr_t *gbcms_samples_header(const gbcms_samples_t *ss)
 {
-    return ss->s[0].hdr;
+    return ss->s[gbcms_samples_first(ss)].hdr;
 }
 
 int gbcms_count(const gbcms_opts_t *o, const gbcms_variants_t *vs, gbcms_samples_t *ss,

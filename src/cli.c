@@ -20,7 +20,7 @@ enum {
     O_FDUP, O_FIMPROPER, O_FQC, O_FINDEL, O_FNONPRIMARY,
     O_POSITIVE, O_NEGATIVE, O_FRAGMENT, O_FRACTIONAL, O_SUPPRESS,
     O_BLOCK_SIZE, O_BLOCK_DIST, O_GENERIC, O_VERSION, O_VCF_FIELDS, O_WRITE_INDEX, O_MODEL,
-    O_OUTPUT_TYPE = 'O'
+    O_OUTPUT_TYPE = 'O', O_REGIONS = 'r', O_REGIONS_FILE = 'R', O_KEEP_GOING = 512
 };
 
 /* GBCMS spellings (underscores) take their 0|1 argument as GBCMS did; the
@@ -74,6 +74,9 @@ static const struct option long_opts[] = {
     { "help", no_argument, NULL, O_HELP },
     { "version", no_argument, NULL, O_VERSION },
     { "quiet", no_argument, NULL, O_QUIET },
+    { "regions", required_argument, NULL, O_REGIONS },
+    { "regions-file", required_argument, NULL, O_REGIONS_FILE },
+    { "keep-going", no_argument, NULL, O_KEEP_GOING },
     { NULL, 0, NULL, 0 }
 };
 
@@ -210,7 +213,7 @@ int gbcms_cli_parse(int argc, char **argv, gbcms_opts_t *o)
     opterr = 0;
     /* '+': stop at the first non-option, so the paths after --bam stay in
      * order and are taken here rather than permuted to the end. */
-    while (ret == GBCMS_CLI_RUN && (c = getopt_long(argc, argv, "+:f:o:O:t:hq", long_opts, &idx)) != -1) {
+    while (ret == GBCMS_CLI_RUN && (c = getopt_long(argc, argv, "+:f:o:O:t:hqr:R:", long_opts, &idx)) != -1) {
         const char *name = (c == '?' || c == ':') ? NULL : (idx >= 0 ? long_opts[idx].name : NULL);
         if (idx < 0 && c != '?' && c != ':' && c < 256) {
             /* short option: find its long name for messages */
@@ -221,6 +224,8 @@ int gbcms_cli_parse(int argc, char **argv, gbcms_opts_t *o)
         switch (c) {
         case O_FASTA: if (set_string(&o->fasta, optarg)) ret = GBCMS_CLI_DATA; break;
         case O_OUTPUT: if (set_string(&o->output, optarg)) ret = GBCMS_CLI_DATA; break;
+        case O_REGIONS: if (set_string(&o->regions, optarg)) ret = GBCMS_CLI_DATA; break;
+        case O_REGIONS_FILE: if (set_string(&o->regions_file, optarg)) ret = GBCMS_CLI_DATA; break;
         case O_BAM:
             if ((ret = add_bam_arg(o, optarg)) != GBCMS_CLI_RUN) break;
             while (optind < argc && argv[optind][0] != '-' && ret == GBCMS_CLI_RUN)
@@ -290,6 +295,7 @@ int gbcms_cli_parse(int argc, char **argv, gbcms_opts_t *o)
             }
             break;
         case O_QUIET: o->quiet = 1; break;
+        case O_KEEP_GOING: o->keep_going = 1; break;
         case O_HELP: gbcms_cli_help(stdout); return GBCMS_CLI_DONE;
         case O_VERSION: gbcms_cli_version(stdout); return GBCMS_CLI_DONE;
         case ':':
@@ -333,6 +339,10 @@ void gbcms_cli_help(FILE *fp)
 "  --bam_fof, --bam-fof F   file listing BAMs: PATH, NAME<TAB>PATH or NAME:PATH a line\n"
 "  -f, --fasta FILE         indexed reference; optional for VCF input, required for\n"
 "                           MAF input and CRAM\n"
+"  -r, --regions CHR[:BEG-END],...\n"
+"                           count only the sites whose POS is in these regions [all]\n"
+"  -R, --regions-file FILE  the same from a file: CHR, CHR POS or CHR BEG END a line\n"
+"                           (1-based), or BED (0-based) when named *.bed[.gz] [all]\n"
 "Output:\n"
 "  -o, --output FILE        output file [standard output]\n"
 "  -O, --output-type v|z|b|u\n"
@@ -369,6 +379,8 @@ void gbcms_cli_help(FILE *fp)
 "  --max_block_size N       most variants in one block [%d]\n"
 "  --max_block_dist N       longest span of one block in bp [%d]\n"
 "  --suppress_warning N     print at most N warnings of each kind [%d]\n"
+"  --keep-going             a BAM that cannot be read costs only its sample: one line\n"
+"                           each, its cells missing (. or NA), exit status 3 [off]\n"
 "  -q, --quiet              print errors only\n"
 "  -h, --help               this help\n"
 "  --version                versions of gbcms and htslib\n"
@@ -382,7 +394,8 @@ void gbcms_cli_help(FILE *fp)
 "sample (--vcf-fields standard: DP:AD:ADF:ADR:VAF[:FRAGDP:FRAGAD]).  TSV output:\n"
 "one row per variant and sample, one column per counter.\n"
 "\n"
-"Exit status: 0 success, 1 data or runtime error, 2 usage error.\n",
+"Exit status: 0 success, 1 data or runtime error, 2 usage error, 3 written with\n"
+"samples missing (--keep-going).\n",
         d.positive_count, d.negative_count, d.fragment_count, d.min_mapq, d.min_baseq,
         d.filter_duplicate, d.filter_improper_pair, d.filter_qc_failed, d.filter_indel,
         d.filter_non_primary, d.threads, d.max_block_size, d.max_block_dist,

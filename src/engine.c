@@ -53,6 +53,7 @@ struct engine_s {
     pthread_mutex_t lock;
     pthread_cond_t finished;
     atomic_int error;           /* the run is failing: jobs not started return at once */
+    atomic_size_t *failed_from; /* --keep-going, per sample: the first block that failed, or SIZE_MAX */
 };
 
 /* Report a failure, unless one was reported already: the first error of
@@ -67,6 +68,42 @@ static void engine_fail(engine_t *e, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     gbcms_log(GBCMS_LOG_ERROR, "%s", msg);
+}
+
+/* A job of sample s failed reading its file (block bi).  Without
+ * --keep-going the run fails (-1).  With it, only the sample does (-2): its
+ * cells are missing from its first failed block on, whatever the order the
+ * jobs ran in, so the output does not depend on the threads; one line per
+ * sample says why. */
+__attribute__((format(printf, 4, 5)))
+static int sample_fail(engine_t *e, int s, size_t bi, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (!e->o->keep_going) {
+        engine_fail(e, "%s", msg);
+        return -1;
+    }
+    size_t was = atomic_load(&e->failed_from[s]);
+    while (bi < was && !atomic_compare_exchange_weak(&e->failed_from[s], &was, bi))
+        ;
+    if (was == SIZE_MAX)   /* the first failure of this sample */
+        gbcms_log(GBCMS_LOG_ERROR, "%s; sample '%s' is written as missing from here on (--keep-going)", msg,
+                  e->ss->s[s].name);
+    return -2;
+}
+
+/* Before block bi goes to the sink: the cells of samples that failed at
+ * or before it are missing. */
+static void mark_missing(engine_t *e, size_t bi, gbcms_counts_t *counts)
+{
+    size_t n = e->vs->blocks[bi].end - e->vs->blocks[bi].begin, ns = (size_t)e->n_samples;
+    for (size_t s = 0; e->failed_from && s < ns; s++)
+        if (atomic_load(&e->failed_from[s]) <= bi)
+            for (size_t i = 0; i < n; i++) counts[i * ns + s].dp = GBCMS_COUNTS_MISSING;
 }
 
 static int worker_reserve(worker_t *w, size_t n)
@@ -142,7 +179,7 @@ static double seek_gap_bp(const engine_t *e, const hts_idx_t *idx, int32_t tid, 
  * realign data, or NULL for the GBCMS rules. */
 static int count_run(engine_t *e, worker_t *w, gbcms_handle_t *h, int32_t tid, const gbcms_variant_t *v,
                      struct gbcms_rprep_s *const *rp, size_t i0, size_t i1, int64_t stop,
-                     gbcms_counts_t *counts)
+                     gbcms_counts_t *counts, size_t bi)
 {
     int ns = e->n_samples, s = h->sample;
     /* lead: how far before its position a variant's rule reads (0 for the
@@ -157,11 +194,9 @@ static int count_run(engine_t *e, worker_t *w, gbcms_handle_t *h, int32_t tid, c
     if (beg < 0) beg = 0;
     const char *ctg = sam_hdr_tid2name((sam_hdr_t *)e->vs->hdr, v[i0].tid);
     hts_itr_t *itr = sam_itr_queryi(h->idx, tid, beg, stop + 1);
-    if (!itr) {
-        engine_fail(e, "%s: cannot query %s:%lld-%lld", e->ss->s[s].path, ctg, (long long)beg + 1,
-                    (long long)stop + 1);
-        return -1;
-    }
+    if (!itr)
+        return sample_fail(e, s, bi, "%s: cannot query %s:%lld-%lld", e->ss->s[s].path, ctg, (long long)beg + 1,
+                           (long long)stop + 1);
     bam1_t *b = w->b;
     size_t first = i0;
     int r, ret = 0;
@@ -212,11 +247,9 @@ static int count_run(engine_t *e, worker_t *w, gbcms_handle_t *h, int32_t tid, c
         while (first < i1 && w->done[first]) first++;
         if (rp) finish_aligned(e, w, s, v, counts);
     }
-    if (ret == 0 && r < -1) {
-        engine_fail(e, "%s: read error in %s:%lld-%lld (truncated or corrupt file?)", e->ss->s[s].path,
-                    ctg, (long long)beg + 1, (long long)stop + 1);
-        ret = -1;
-    }
+    if (ret == 0 && r < -1)
+        ret = sample_fail(e, s, bi, "%s: read error in %s:%lld-%lld (truncated or corrupt file?)", e->ss->s[s].path,
+                          ctg, (long long)beg + 1, (long long)stop + 1);
     hts_itr_destroy(itr);
     for (size_t i = first; i < i1; i++)
         if (!w->done[i]) finish_variant(e, w, i, &v[i], &counts[i * (size_t)ns + (size_t)s], rp);
@@ -226,7 +259,10 @@ static int count_run(engine_t *e, worker_t *w, gbcms_handle_t *h, int32_t tid, c
             engine_fail(e, "%s", gbcms_ra_strerror(rc));
             ret = -1;
         }
-        if (ret < 0) gbcms_ra_worker_reset(w->ra);   /* the run's counts are lost anyway */
+        if (ret < 0) {   /* the run's counts are lost anyway; no record may linger in a slot */
+            gbcms_ra_worker_reset(w->ra);
+            for (size_t i = i0; i < i1; i++) gbcms_frag_free(&w->frag[i]);
+        }
         finish_aligned(e, w, s, v, counts);
     }
     return ret;
@@ -246,10 +282,7 @@ static int count_block(engine_t *e, worker_t *w, size_t bi, int s, gbcms_counts_
     }
     char err[1024];
     gbcms_handle_t *h = gbcms_samples_borrow(e->ss, s, err, sizeof err);
-    if (!h) {
-        engine_fail(e, "%s", err);
-        return -1;
-    }
+    if (!h) return sample_fail(e, s, bi, "%s", err) == -2 ? 0 : -1;
     for (size_t i = 0; i < n; i++)   /* identical records are counted once */
         w->done[i] = v[i].primary != blk->begin + i;
     int32_t tid = e->ss->s[s].tid_map[v[0].tid];
@@ -263,11 +296,17 @@ static int count_block(engine_t *e, worker_t *w, size_t bi, int s, gbcms_counts_
             if (v[i].last_start > reach) reach = v[i].last_start;
             continue;
         }
-        if (count_run(e, w, h, tid, v, rp, i0, i, reach, counts) < 0) ret = -1;
+        ret = count_run(e, w, h, tid, v, rp, i0, i, reach, counts, bi);
         if (i < n) { i0 = i; reach = v[i].last_start; }
     }
     gbcms_samples_give_back(e->ss, h, ret < 0);
-    return ret;
+    return ret == -2 ? 0 : ret;   /* -2: only the sample failed (--keep-going) */
+}
+
+/* Sample s failed at an earlier block: its cells here are missing anyway. */
+static int sample_stopped(engine_t *e, size_t bi, int s)
+{
+    return e->failed_from && atomic_load(&e->failed_from[s]) <= bi;
 }
 
 static void run_job(void *arg, int worker)
@@ -275,7 +314,8 @@ static void run_job(void *arg, int worker)
     job_t *j = arg;
     engine_t *e = j->e;
     slot_t *sl = &e->slots[j->block];
-    if (!atomic_load(&e->error)) (void)count_block(e, &e->workers[worker], j->block, j->sample, sl->counts);
+    if (!atomic_load(&e->error) && !sample_stopped(e, j->block, j->sample))
+        (void)count_block(e, &e->workers[worker], j->block, j->sample, sl->counts);
     pthread_mutex_lock(&e->lock);
     if (--sl->remaining == 0) pthread_cond_broadcast(&e->finished);
     pthread_mutex_unlock(&e->lock);
@@ -345,7 +385,9 @@ static int run_inline(engine_t *e, gbcms_block_sink_t sink, void *ctx)
     for (size_t bi = 0; bi < e->vs->n_blocks; bi++) {
         if (slot_open(e, bi) < 0) return -1;
         for (int s = 0; s < e->n_samples; s++)
-            if (count_block(e, &e->workers[0], bi, s, e->slots[bi].counts) < 0) return -1;
+            if (!sample_stopped(e, bi, s) && count_block(e, &e->workers[0], bi, s, e->slots[bi].counts) < 0)
+                return -1;
+        mark_missing(e, bi, e->slots[bi].counts);
         int r = sink(ctx, bi, e->slots[bi].counts);
         slot_close(&e->slots[bi]);
         if (r < 0) return -1;
@@ -387,6 +429,7 @@ static int run_pooled(engine_t *e, gbcms_block_sink_t sink, void *ctx)
         pthread_mutex_lock(&e->lock);
         while (e->slots[bi].remaining > 0) pthread_cond_wait(&e->finished, &e->lock);
         pthread_mutex_unlock(&e->lock);
+        if (!atomic_load(&e->error)) mark_missing(e, bi, e->slots[bi].counts);
         if (atomic_load(&e->error) || sink(ctx, bi, e->slots[bi].counts) < 0) ret = -1;
         slot_close(&e->slots[bi]);
     }
@@ -425,8 +468,10 @@ int gbcms_engine_run(const gbcms_opts_t *o, const gbcms_variants_t *vs, gbcms_sa
     pthread_mutex_init(&e.lock, NULL);
     pthread_cond_init(&e.finished, NULL);
     e.slots = calloc(vs->n_blocks ? vs->n_blocks : 1, sizeof *e.slots);
+    if (o->keep_going && (e.failed_from = malloc((size_t)(n_samples ? n_samples : 1) * sizeof *e.failed_from)))
+        for (int s = 0; s < n_samples; s++) atomic_init(&e.failed_from[s], samples->s[s].failed_from);
     int ret;
-    if (!e.slots || workers_init(&e) < 0) {
+    if (!e.slots || workers_init(&e) < 0 || (o->keep_going && !e.failed_from)) {
         gbcms_log(GBCMS_LOG_ERROR, "out of memory");
         ret = -1;
     } else if (gbcms_samples_start(samples, e.n_workers, e.hts_pool.pool ? &e.hts_pool : NULL) < 0) {
@@ -442,6 +487,8 @@ int gbcms_engine_run(const gbcms_opts_t *o, const gbcms_variants_t *vs, gbcms_sa
     if (e.hts_pool.pool) hts_tpool_destroy(e.hts_pool.pool);
     for (size_t bi = 0; e.slots && bi < vs->n_blocks; bi++) slot_close(&e.slots[bi]);
     free(e.slots);
+    for (int s = 0; e.failed_from && s < n_samples; s++) samples->s[s].failed_from = atomic_load(&e.failed_from[s]);
+    free(e.failed_from);
     pthread_mutex_destroy(&e.lock);
     pthread_cond_destroy(&e.finished);
     return ret;

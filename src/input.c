@@ -5,6 +5,7 @@
 #include "gbcms/log.h"
 #include "gbcms/variants.h"
 #include "realign.h"
+#include "regions.h"
 #include "variants_internal.h"
 
 int gbcms_variants_load(gbcms_variants_t *vs, const gbcms_opts_t *o,
@@ -14,11 +15,16 @@ int gbcms_variants_load(gbcms_variants_t *vs, const gbcms_opts_t *o,
     vs->hdr = hdr;
     vs->generic = o->generic_counting;
     vs->keep_vcf_fields = o->format == GBCMS_FORMAT_VCF;
-    for (int i = 0; i < o->n_variant_files; i++) {
+    if ((o->regions || o->regions_file) && !(vs->regions = gbcms_regions_init(o->regions, o->regions_file)))
+        return -1;
+    int ret = 0;
+    for (int i = 0; ret == 0 && i < o->n_variant_files; i++) {
         const char *f = o->variant_files[i];
-        if ((o->input_is_maf ? gbcms_maf_load(vs, f, fai) : gbcms_vcf_load(vs, f, fai)) < 0) return -1;
+        ret = o->input_is_maf ? gbcms_maf_load(vs, f, fai) : gbcms_vcf_load(vs, f, fai);
     }
-    if (gbcms_variants_finish(vs, o->max_block_size, o->max_block_dist) < 0) return -1;
+    gbcms_regions_destroy(vs->regions);   /* only loading needs them */
+    vs->regions = NULL;
+    if (ret < 0 || gbcms_variants_finish(vs, o->max_block_size, o->max_block_dist) < 0) return -1;
     /* realign: regions and haplotypes once per variant, from the reference */
     if (o->model != GBCMS_MODEL_REALIGN) return 0;
     if (!fai) {

@@ -13,12 +13,14 @@
 #include "gbcms/opts.h"
 #include "gbcms/run.h"
 #include "htslog.h"
+#include "merge.h"
 #include "outfile.h"
 
 static void usage(FILE *fp)
 {
     fprintf(fp, "Usage: gbcms count [options] (--vcf FILE | --maf FILE)... --bam [NAME:]PATH... [-o OUT]\n"
-                "       gbcms --version | gbcms --help | gbcms count --help\n");
+                "       gbcms merge [options] PART... [-o OUT]\n"
+                "       gbcms --version | gbcms --help | gbcms count --help | gbcms merge --help\n");
 }
 
 static int close_stdout(int rc)
@@ -84,6 +86,23 @@ static int env_settings(gbcms_opts_t *o)
     return 0;
 }
 
+static int merge_command(int argc, char **argv)
+{
+    gbcms_merge_opts_t mo;
+    int rc, r = gbcms_merge_parse(argc, argv, &mo);
+    if (r == GBCMS_CLI_DONE) rc = GBCMS_EXIT_OK;
+    else if (r == GBCMS_CLI_DATA) rc = GBCMS_EXIT_DATA;
+    else if (r == GBCMS_CLI_USAGE) rc = GBCMS_EXIT_USAGE;
+    else {
+        gbcms_htslog_start(mo.quiet, 3);
+        rc = gbcms_merge_run(&mo);
+        gbcms_htslog_stop(rc != GBCMS_EXIT_OK);
+    }
+    if (rc == GBCMS_EXIT_USAGE) fprintf(stderr, "Try 'gbcms merge --help'.\n");
+    gbcms_merge_opts_destroy(&mo);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (open_std_fds() < 0) return GBCMS_EXIT_DATA;   /* nowhere to say why */
@@ -98,13 +117,15 @@ int main(int argc, char **argv)
         }
         if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
             usage(stdout);
-            printf("\nCommands:\n  count   count reads and fragments supporting each variant's alleles\n");
+            printf("\nCommands:\n  count   count reads and fragments supporting each variant's alleles\n"
+                   "  merge   join count outputs split by sample and/or region into one\n");
             return close_stdout(GBCMS_EXIT_OK);
         }
         if (strcmp(argv[1], "--version") == 0) {
             gbcms_cli_version(stdout);
             return close_stdout(GBCMS_EXIT_OK);
         }
+        if (strcmp(argv[1], "merge") == 0) return close_stdout(merge_command(argc - 1, argv + 1));
         if (strcmp(argv[1], "count") != 0) {
             gbcms_log(GBCMS_LOG_ERROR, "unknown command '%s'", argv[1]);
             fprintf(stderr, "Try 'gbcms --help'.\n");

@@ -6,9 +6,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <htslib/kstring.h>
 #include "gbcms/log.h"
 #include "gbcms/opts.h"
 #include "align_kernel.h"
+#include "regions.h"
 #include "sample.h"
 
 void gbcms_opts_init(gbcms_opts_t *o)
@@ -212,6 +214,11 @@ int gbcms_opts_check(gbcms_opts_t *o)
         gbcms_log(GBCMS_LOG_ERROR, "--vcf-fields applies to VCF output only");
         return -1;
     }
+    if (o->regions && o->regions_file) {
+        gbcms_log(GBCMS_LOG_ERROR, "give --regions or --regions-file, not both");
+        return -1;
+    }
+    if (o->regions && gbcms_regions_check_list(o->regions) < 0) return -1;
     if (o->output && strcmp(o->output, "-") == 0) {
         free(o->output);
         o->output = NULL;
@@ -229,6 +236,24 @@ void gbcms_opts_destroy(gbcms_opts_t *o)
     free(o->bam_fofs);
     free(o->fasta);
     free(o->output);
+    free(o->regions);
+    free(o->regions_file);
     free(o->command_line);
     memset(o, 0, sizeof *o);
+}
+
+char *gbcms_opts_canonical(const gbcms_opts_t *o)
+{
+    static const char *const formats[] = { "auto", "vcf", "fillout", "maf", "tsv" };
+    kstring_t ks = { 0, 0, NULL };
+    ksprintf(&ks, "input=%s format=%s fasta=%s vcf_fields=%s maq=%d baq=%d filter_duplicate=%d "
+             "filter_improper_pair=%d filter_qc_failed=%d filter_indel=%d filter_non_primary=%d "
+             "generic_counting=%d positive_count=%d negative_count=%d fragment_count=%d "
+             "fragment_fractional_weight=%d",
+             o->input_is_maf ? "maf" : "vcf", formats[o->format], o->fasta ? "yes" : "no",
+             o->vcf_standard ? "standard" : "gbcms", o->min_mapq, o->min_baseq, o->filter_duplicate,
+             o->filter_improper_pair, o->filter_qc_failed, o->filter_indel, o->filter_non_primary,
+             o->generic_counting, o->positive_count, o->negative_count, o->fragment_count,
+             o->fragment_fractional_weight);
+    return ks.s;
 }

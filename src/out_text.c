@@ -3,9 +3,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <htslib/hts.h>
 #include "output_internal.h"
-#include "version.h"
 
 static const char *fillout_cols =
     "Sample\tNormalUsed\tChrom\tStart\tRef\tAlt\tVariantClass\tGene\tExon\tCall_Confidence\t"
@@ -67,6 +65,7 @@ static const char *maf_effect(const gbcms_writer_t *w, const gbcms_variant_t *v)
 int gbcms_fillout_header(gbcms_writer_t *w)
 {
     find_maf_cols(w);
+    if (gbcms_put_text_provenance(&w->line, w) < 0) return -1;
     kputs(fillout_cols, &w->line);
     for (int s = 0; s < w->n_samples; s++) {
         kputc('\t', &w->line);
@@ -80,9 +79,7 @@ int gbcms_maf_header(gbcms_writer_t *w)
 {
     kstring_t *ks = &w->line;
     find_maf_cols(w);
-    ksprintf(ks, "#gbcms %s (htslib %s)\n#gbcms_command=", GBCMS_VERSION, hts_version());
-    gbcms_put_command(ks, w);
-    kputc('\n', ks);
+    if (gbcms_put_text_provenance(ks, w) < 0) return -1;
     kputs(maf_cols, ks);
     if (w->o->positive_count) kputs("\tt_total_count_forward\tt_ref_count_forward\tt_alt_count_forward", ks);
     if (w->o->negative_count) kputs("\tt_total_count_reverse\tt_ref_count_reverse\tt_alt_count_reverse", ks);
@@ -93,6 +90,7 @@ int gbcms_maf_header(gbcms_writer_t *w)
 
 int gbcms_tsv_header(gbcms_writer_t *w)
 {
+    if (gbcms_put_text_provenance(&w->line, w) < 0) return -1;
     kputs("Sample\tChrom\tPos\tID\tRef\tAlt\tDP\tRD\tAD\tVF\tDPP\tDPN\tRDP\tRDN\tADP\tADN", &w->line);
     if (w->o->fragment_count) kputs("\tDPF\tRDF\tADF", &w->line);
     kputc('\n', &w->line);
@@ -126,6 +124,10 @@ void gbcms_fillout_row(gbcms_writer_t *w, const gbcms_variant_t *v, const gbcms_
              maf_int(maf_field(w, v, GBCMS_MAF_T_REF)), maf_int(maf_field(w, v, GBCMS_MAF_T_ALT)));
     for (int s = 0; s < w->n_samples; s++) {
         const gbcms_counts_t *k = &c[s];
+        if (gbcms_counts_missing(k)) {   /* --keep-going: the sample's BAM failed */
+            kputs("\tNA", ks);
+            continue;
+        }
         ksprintf(ks, "\tDP=%u;RD=%u;AD=%u;VF=", k->dp, k->rd, k->ad);
         gbcms_put_vf(ks, k);
         if (w->o->positive_count) ksprintf(ks, ";DPP=%u;RDP=%u;ADP=%u", k->dpp, k->rdp, k->adp);
@@ -161,10 +163,17 @@ void gbcms_maf_row(gbcms_writer_t *w, const gbcms_variant_t *v, const gbcms_coun
         const gbcms_counts_t *k = &c[s];
         kstring_t *ks = &w->line;
         ksprintf(ks, "%s\t\t%s\t%s\t%s\t%lld\t%lld\t+\t%s\t%s\t%s\t%s\t%s\t\t\t%s\tNormal\t\t\t\t\t\t\t\t\t"
-                 "UNPAIRED\t\t\t\t\t\t\t%u\t%u\t\t\t%s\t%u\t",
+                 "UNPAIRED\t\t\t\t\t\t\t",
                  maf_field(w, v, GBCMS_MAF_GENE), center, build, gbcms_out_contig(w, v), start, end,
-                 maf_effect(w, v), maf_variant_type(v), v->out_ref, v->out_ref, v->out_alt,
-                 w->names[s], k->rd, k->ad, maf_field(w, v, GBCMS_MAF_CALLER), k->dp);
+                 maf_effect(w, v), maf_variant_type(v), v->out_ref, v->out_ref, v->out_alt, w->names[s]);
+        if (gbcms_counts_missing(k)) {   /* --keep-going: the sample's BAM failed */
+            ksprintf(ks, "NA\tNA\t\t\t%s\tNA\tNA", maf_field(w, v, GBCMS_MAF_CALLER));
+            int extra = 3 * (w->o->positive_count + w->o->negative_count + w->o->fragment_count);
+            for (int i = 0; i < extra; i++) kputs("\tNA", ks);
+            kputc('\n', ks);
+            continue;
+        }
+        ksprintf(ks, "%u\t%u\t\t\t%s\t%u\t", k->rd, k->ad, maf_field(w, v, GBCMS_MAF_CALLER), k->dp);
         gbcms_put_vf(ks, k);
         if (w->o->positive_count) ksprintf(ks, "\t%u\t%u\t%u", k->dpp, k->rdp, k->adp);
         if (w->o->negative_count) ksprintf(ks, "\t%u\t%u\t%u", k->dp - k->dpp, k->rd - k->rdp, k->ad - k->adp);

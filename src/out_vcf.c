@@ -181,7 +181,8 @@ int gbcms_vcf_header(gbcms_writer_t *w)
     w->vcf_hdr = h;
     if (ret == 0) {
         ks->l = 0;
-        ksprintf(ks, "##source=gbcms %s (htslib %s)", GBCMS_VERSION, hts_version());
+        kputs("##source=", ks);
+        gbcms_put_version(ks);
         ret = append(h, ks->s);
     }
     if (ret == 0) {
@@ -189,6 +190,13 @@ int gbcms_vcf_header(gbcms_writer_t *w)
         kputs("##gbcms_command=", ks);
         gbcms_put_command(ks, w);
         ret = append(h, ks->s);
+    }
+    if (ret == 0) {   /* what gbcms merge compares; see gbcms_opts_canonical() */
+        char *canon = gbcms_opts_canonical(w->o);
+        ks->l = 0;
+        ret = canon ? ksprintf(ks, "##gbcms_options=%s", canon) < 0 ? gbcms_oom("the VCF header") : append(h, ks->s)
+                    : gbcms_oom("the VCF header");
+        free(canon);
     }
     if (ret == 0) ret = carry_input_lines(w, h, ctg);
     if (ret == 0) ret = add_contigs(w, h, ctg);
@@ -259,6 +267,10 @@ static void put_info(kstring_t *ks, gbcms_writer_t *w, const char *info, int a, 
  * reads, as bcftools +fill-tags computes it from AD (0 without either). */
 static void put_standard(kstring_t *ks, const gbcms_counts_t *c, int fragments)
 {
+    if (gbcms_counts_missing(c)) {
+        kputs("\t.", ks);
+        return;
+    }
     ksprintf(ks, "\t%u:%u,%u:%u,%u:%u,%u:", c->dp, c->rd, c->ad, c->rdp, c->adp, c->rd - c->rdp, c->ad - c->adp);
     if (c->rd + c->ad == 0) kputc('0', ks);
     else ksprintf(ks, "%.10g", (double)c->ad / ((double)c->rd + c->ad));

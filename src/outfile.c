@@ -103,6 +103,7 @@ int gbcms_outfile_check_inputs(const gbcms_opts_t *o)
     if (o->fasta && check_input(&out, oname, o->fasta, fa_idx) < 0) return -1;
     for (int i = 0; i < o->n_bam_fofs; i++)
         if (check_input(&out, oname, o->bam_fofs[i], NULL) < 0) return -1;
+    if (o->regions_file && check_input(&out, oname, o->regions_file, NULL) < 0) return -1;
     return 0;
 }
 

@@ -38,7 +38,7 @@ typedef struct {
 
 /* Refuse an output that is the same file (device and inode, after symbolic
  * links) as an input: a variant file, a BAM/CRAM or its index, the FASTA or
- * its index, or a --bam_fof list.  Standard output counts too when it is a
+ * its index, a --bam_fof list or the --regions-file.  Standard output counts too when it is a
  * regular file.  o->output is the output (NULL for stdout).  0, or -1 after
  * logging one line naming both files (a usage error). */
 int gbcms_outfile_check_inputs(const gbcms_opts_t *o) __attribute__((warn_unused_result));

@@ -3,9 +3,11 @@
  * VF = AD/DP with up to 10 significant digits. */
 #include <stdlib.h>
 #include <string.h>
+#include <htslib/hts.h>
 #include <htslib/vcf.h>
 #include "gbcms/log.h"
 #include "output_internal.h"
+#include "version.h"
 
 void gbcms_put_vf(kstring_t *ks, const gbcms_counts_t *c)
 {
@@ -51,6 +53,35 @@ void gbcms_put_command(kstring_t *ks, const gbcms_writer_t *w)
         if (ks->s[i] == '\n' || ks->s[i] == '\r') ks->s[i] = ' ';
 }
 
+void gbcms_put_version(kstring_t *ks)
+{
+    ksprintf(ks, "gbcms %s%s%s (htslib %s)", GBCMS_VERSION, GBCMS_GIT_DESCRIBE[0] ? "-" : "",
+             GBCMS_GIT_DESCRIBE, hts_version());
+}
+
+int gbcms_put_text_provenance(kstring_t *ks, const gbcms_writer_t *w)
+{
+    char *canon = gbcms_opts_canonical(w->o);
+    if (!canon) return gbcms_oom("the output header");
+    kputc('#', ks);
+    gbcms_put_version(ks);
+    kputs("\n#gbcms_command=", ks);
+    gbcms_put_command(ks, w);
+    ksprintf(ks, "\n#gbcms_options=%s\n#gbcms_contigs=", canon);
+    free(canon);
+    sam_hdr_t *h = (sam_hdr_t *)w->vs->hdr;
+    for (int t = 0; t < sam_hdr_nref(h); t++) {
+        if (t) kputc(',', ks);
+        kputs(sam_hdr_tid2name(h, t), ks);
+    }
+    kputs("\n#gbcms_samples=", ks);
+    for (int s = 0; s < w->n_samples; s++) {
+        if (s) kputc('\t', ks);
+        kputs(w->names[s], ks);
+    }
+    return kputc('\n', ks) < 0 ? gbcms_oom("the output header") : 0;
+}
+
 static void put_u(kstring_t *ks, char sep, uint32_t x)
 {
     kputc(sep, ks);
@@ -59,6 +90,11 @@ static void put_u(kstring_t *ks, char sep, uint32_t x)
 
 void gbcms_put_counters(kstring_t *ks, const gbcms_counts_t *c, int fragments, char sep)
 {
+    if (gbcms_counts_missing(c)) {   /* VCF: the sample is '.'; TSV: NA in each column */
+        if (sep == ':') { kputc('.', ks); return; }
+        for (int k = 0; k < (fragments ? 13 : 10); k++) kputs(k ? "\tNA" : "NA", ks);
+        return;
+    }
     kputuw(c->dp, ks);
     put_u(ks, sep, c->rd);
     put_u(ks, sep, c->ad);

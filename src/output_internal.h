@@ -22,6 +22,19 @@ void gbcms_put_site(kstring_t *ks, const gbcms_writer_t *w, const gbcms_variant_
 /* The command line, for provenance lines: line ends become spaces. */
 void gbcms_put_command(kstring_t *ks, const gbcms_writer_t *w);
 
+/* "gbcms VERSION (htslib VERSION)", the version as --version names it. */
+void gbcms_put_version(kstring_t *ks);
+
+/* The provenance lines of the text formats (fillout, MAF, TSV), which
+ * gbcms merge reads back:
+ *   #gbcms VERSION (htslib VERSION)
+ *   #gbcms_command=the command line
+ *   #gbcms_options=gbcms_opts_canonical()
+ *   #gbcms_contigs=the first BAM's contigs, comma-separated, in its order
+ *   #gbcms_samples=the samples, tab-separated, in output order
+ * 0, or -1 when out of memory (logged). */
+int gbcms_put_text_provenance(kstring_t *ks, const gbcms_writer_t *w);
+
 /* The counted allele in the input's letter case (see output.c). */
 void gbcms_put_counted(kstring_t *ks, const char *counted, int counted_len, const char *given);
 
@@ -48,7 +61,8 @@ int gbcms_sink_by_row(const gbcms_writer_t *w);
 int gbcms_sink_row(gbcms_writer_t *w, const gbcms_variant_t *v, size_t start);
 void gbcms_sink_close(gbcms_writer_t *w);
 
-/* VCF sample column / TSV counter columns: the GBCMS fields in one order. */
+/* VCF sample column / TSV counter columns: the GBCMS fields in one order.
+ * A missing cell (--keep-going) is '.' in VCF (sep ':') and NA in TSV. */
 void gbcms_put_counters(kstring_t *ks, const gbcms_counts_t *c, int fragments, char sep);
 
 #endif

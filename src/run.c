@@ -66,7 +66,7 @@ int gbcms_run(gbcms_opts_t *o)
     if (gbcms_outfile_open(&of, o) < 0) goto done;
     if (gbcms_samples_open(&samples, o) < 0) goto done;
     if (o->fasta && !(fai = gbcms_fasta_open(o->fasta))) goto done;
-    if (gbcms_variants_load(&vs, o, samples.s[0].hdr, fai) < 0) goto done;
+    if (gbcms_variants_load(&vs, o, samples.s[gbcms_samples_first(&samples)].hdr, fai) < 0) goto done;
     if (gbcms_samples_check_contigs(&samples, &vs) < 0) goto done;
     for (int s = 0; s < n; s++) names[s] = samples.s[s].name;
     w.fp = of.fp;
@@ -83,6 +83,8 @@ int gbcms_run(gbcms_opts_t *o)
     if (gbcms_outfile_commit(&of) < 0) goto done;
     if (gbcms_writer_commit_index(&w) < 0) goto done;
     ret = 0;
+    for (int s = 0; s < n; s++)   /* each was reported when it failed */
+        if (samples.s[s].failed_from != SIZE_MAX) ret = 1;
     long mism = gbcms_warn_count(GBCMS_WARN_REF_MISMATCH);
     if (mism > 0)
         gbcms_log(GBCMS_LOG_WARNING, "%ld variant%s had a REF differing from the FASTA", mism, mism == 1 ? "" : "s");
@@ -93,5 +95,5 @@ done:
     if (fai) fai_destroy(fai);
     gbcms_samples_destroy(&samples);
     free(names);
-    return ret == 0 ? GBCMS_EXIT_OK : GBCMS_EXIT_DATA;
+    return ret == 0 ? GBCMS_EXIT_OK : ret > 0 ? GBCMS_EXIT_PARTIAL : GBCMS_EXIT_DATA;
 }

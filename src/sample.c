@@ -559,17 +559,26 @@ static int check_one(gbcms_samples_t *ss, const gbcms_opts_t *o, int s, khash_t(
         gbcms_log(GBCMS_LOG_ERROR, "%s", err);
         return -1;
     }
+    sm->failed_from = SIZE_MAX;
     if (!(h = handle_open(ss, s, 1, err, sizeof err))) {
         release(ss, GBCMS_FD_CRAM);
-        gbcms_log(GBCMS_LOG_ERROR, "%s", err);
-        return -1;
+        if (!ss->keep_going) {
+            gbcms_log(GBCMS_LOG_ERROR, "%s", err);
+            return -1;
+        }
+        gbcms_sample_failed(ss, s, err);
+    } else {
+        pthread_mutex_lock(&ss->lock);
+        ss->used -= GBCMS_FD_CRAM - h->cost;
+        pthread_mutex_unlock(&ss->lock);
+        gbcms_samples_give_back(ss, h, 0);   /* kept open for the workers while there is room */
     }
-    pthread_mutex_lock(&ss->lock);
-    ss->used -= GBCMS_FD_CRAM - h->cost;
-    pthread_mutex_unlock(&ss->lock);
-    gbcms_samples_give_back(ss, h, 0);   /* kept open for the workers while there is room */
     /* CRAM and SAM headers are text only, so consistent by construction. */
-    if (!sm->is_cram && check_sq_lines(sm, sm->hdr) < 0) return -1;
+    if (sm->failed_from == SIZE_MAX && !sm->is_cram && check_sq_lines(sm, sm->hdr) < 0) {
+        if (!ss->keep_going) return -1;
+        gbcms_sample_failed(ss, s, NULL);   /* said by check_sq_lines */
+    }
+    /* A file that failed up front is named by NAME: or its file name. */
     if (set_name(sm, &o->bams[s]) < 0) return -1;
     int absent;
     khint_t k = kh_put(gbcms_names, names, sm->name, &absent);
@@ -602,10 +611,43 @@ int gbcms_samples_open(gbcms_samples_t *ss, const gbcms_opts_t *o)
     }
     khash_t(gbcms_names) *names = kh_init(gbcms_names);
     if (!names) return oom();
+    ss->keep_going = o->keep_going;
     int ret = 0;
     for (int s = 0; s < ss->n && ret == 0; s++) ret = check_one(ss, o, s, names);
     kh_destroy(gbcms_names, names);
+    if (ret == 0 && gbcms_samples_first(ss) == ss->n) {
+        gbcms_log(GBCMS_LOG_ERROR, "none of the %d BAM/CRAM files can be read", ss->n);
+        ret = -1;
+    }
     return ret;
+}
+
+int gbcms_samples_first(const gbcms_samples_t *ss)
+{
+    int s = 0;
+    while (s < ss->n && ss->s[s].failed_from != SIZE_MAX) s++;
+    return s;
+}
+
+void gbcms_sample_failed(gbcms_samples_t *ss, int s, const char *why)
+{
+    gbcms_sample_t *sm = &ss->s[s];
+    sm->failed_from = 0;
+    if (why) gbcms_log(GBCMS_LOG_ERROR, "%s; its sample is written as missing (--keep-going)", why);
+    /* what a failed file left is not used: its handles (which may share
+     * the index), then the index */
+    pthread_mutex_lock(&ss->lock);
+    while (sm->idle) {
+        gbcms_handle_t *h = sm->idle;
+        idle_remove(ss, h);
+        ss->used -= h->cost;
+        ss->n_open--;
+        (void)handle_close(ss, h);
+    }
+    pthread_cond_broadcast(&ss->freed);
+    pthread_mutex_unlock(&ss->lock);
+    hts_idx_destroy(sm->idx);
+    sm->idx = NULL;
 }
 
 /* ---- contigs ---- */
@@ -619,13 +661,15 @@ int gbcms_samples_check_contigs(gbcms_samples_t *ss, const gbcms_variants_t *vs)
         if (!(sm->tid_map = malloc((size_t)(nv > 0 ? nv : 1) * sizeof *sm->tid_map))) return oom();
         for (int t = 0; t < nv; t++) sm->tid_map[t] = -1;
         /* By this file's own (binary) list, so its header is not parsed. */
-        int nt = sam_hdr_nref(sm->hdr);
+        int nt = sm->hdr && sm->failed_from == SIZE_MAX ? sam_hdr_nref(sm->hdr) : 0;
         for (int t = 0; t < nt; t++) {
             int vt = sam_hdr_name2tid(vh, sam_hdr_tid2name(sm->hdr, t));
             if (vt >= 0 && vt < nv && sm->tid_map[vt] < 0) sm->tid_map[vt] = t;
         }
     }
-    const gbcms_sample_t *s0 = &ss->s[0];
+    int first = gbcms_samples_first(ss);
+    const gbcms_sample_t *s0 = &ss->s[first];
+    char msg[1024];
     for (size_t i = 0; i < vs->n; i++) {
         int32_t vt = vs->v[i].tid;
         if (i > 0 && vt == vs->v[i - 1].tid) continue;
@@ -637,22 +681,29 @@ int gbcms_samples_check_contigs(gbcms_samples_t *ss, const gbcms_variants_t *vs)
         hts_pos_t len0 = sam_hdr_tid2len(s0->hdr, s0->tid_map[vt]);
         for (int s = 0; s < ss->n; s++) {
             const gbcms_sample_t *sm = &ss->s[s];
+            if (sm->failed_from != SIZE_MAX) continue;
+            msg[0] = 0;
             if (sm->tid_map[vt] < 0) {
                 char hint[300];
-                gbcms_log(GBCMS_LOG_ERROR, "%s: contig '%s' of the variants is not in this file's header%s",
-                          sm->path, ctg, gbcms_contig_hint(ctg, gbcms_hdr_has_contig, sm->hdr, hint, sizeof hint));
+                snprintf(msg, sizeof msg, "%s: contig '%s' of the variants is not in this file's header%s",
+                         sm->path, ctg, gbcms_contig_hint(ctg, gbcms_hdr_has_contig, sm->hdr, hint, sizeof hint));
+            } else {
+                hts_pos_t len = sam_hdr_tid2len(sm->hdr, sm->tid_map[vt]);
+                if (len != len0)
+                    snprintf(msg, sizeof msg, "%s and %s disagree on the length of contig '%s' (%lld and %lld): "
+                             "different reference builds?", s0->path, sm->path, ctg, (long long)len0, (long long)len);
+            }
+            if (!msg[0]) continue;
+            if (!ss->keep_going) {
+                gbcms_log(GBCMS_LOG_ERROR, "%s", msg);
                 return -1;
             }
-            hts_pos_t len = sam_hdr_tid2len(sm->hdr, sm->tid_map[vt]);
-            if (len != len0) {
-                gbcms_log(GBCMS_LOG_ERROR, "%s and %s disagree on the length of contig '%s' (%lld and %lld): "
-                          "different reference builds?", s0->path, sm->path, ctg, (long long)len0, (long long)len);
-                return -1;
-            }
+            gbcms_sample_failed(ss, s, msg);
         }
     }
     /* Workers name contigs from the first header; the others are done. */
-    for (int s = 1; s < ss->n; s++) {
+    for (int s = 0; s < ss->n; s++) {
+        if (s == first) continue;
         sam_hdr_destroy(ss->s[s].hdr);
         ss->s[s].hdr = NULL;
     }

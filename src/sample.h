@@ -39,6 +39,8 @@ typedef struct {
                              * whose index lives inside each open handle */
     int32_t *tid_map;       /* variant tid -> this file's tid, -1 if unused */
     gbcms_handle_t *idle;   /* idle handles of this sample, most recently used first */
+    size_t failed_from;     /* --keep-going: the first block whose cells are missing because
+                             * this file failed (0: failed up front); SIZE_MAX: none */
 } gbcms_sample_t;
 
 struct gbcms_samples_s {   /* gbcms_samples_t, opaque in gbcms/engine.h */
@@ -53,6 +55,7 @@ struct gbcms_samples_s {   /* gbcms_samples_t, opaque in gbcms/engine.h */
     pthread_mutex_t lock;
     pthread_cond_t freed;       /* a handle became idle or was closed */
     int ready;                  /* lock and condition initialised */
+    int keep_going;             /* --keep-going: a file that fails fails only its sample */
 };
 
 /* Open and check every --bam before any counting: the file opens, is a
@@ -66,7 +69,8 @@ int gbcms_samples_open(gbcms_samples_t *ss, const gbcms_opts_t *o)
 
 /* Map every contig of the variants to each file's tid, checking that every
  * file has it and that all agree on its length.  Then frees the headers of
- * all but the first sample.  Returns 0, or -1 after logging. */
+ * all but the first readable sample.  With --keep-going a file that fails
+ * the check fails its sample only.  Returns 0, or -1 after logging. */
 int gbcms_samples_check_contigs(gbcms_samples_t *ss, const gbcms_variants_t *vs)
     __attribute__((warn_unused_result));
 
@@ -90,6 +94,13 @@ void gbcms_samples_give_back(gbcms_samples_t *ss, gbcms_handle_t *h, int broken)
 /* Close every idle handle (all of them, once the workers are done).
  * Returns 0, or -1 after logging one line unless quiet. */
 int gbcms_samples_close_handles(gbcms_samples_t *ss, int quiet);
+
+/* The first sample whose file could be read (0 but with --keep-going):
+ * its header gives the contig order. */
+int gbcms_samples_first(const gbcms_samples_t *ss);
+
+/* --keep-going: sample s failed (why, one line, is logged here). */
+void gbcms_sample_failed(gbcms_samples_t *ss, int s, const char *why);
 
 /* Close whatever is open (unchecked: only after a failure or a checked
  * gbcms_samples_close_handles()) and free everything ss owns. */

@@ -9,6 +9,7 @@
 #include "gbcms/count.h"
 #include "gbcms/log.h"
 #include "gbcms/variants.h"
+#include "regions.h"
 #include "variants_internal.h"
 
 void gbcms_src_where(const gbcms_src_t *src, char *buf, size_t n)
@@ -114,9 +115,14 @@ int gbcms_variants_add(gbcms_variants_t *vs, const faidx_t *fai, const gbcms_src
 {
     char where[1024], ab[GBCMS_ABBREV_LEN];
     gbcms_src_where(src, where, sizeof where);
+    /* Outside the regions: the alleles are still checked (a damaged file
+     * fails in every shard of a split run), nothing else is. */
+    int in = vs->regions ? gbcms_regions_has(vs->regions, chrom, pos1 - 1) : 1;
+    if (in < 0) return -1;
     if (is_symbolic(alt)) {
-        gbcms_warn(GBCMS_WARN_SYMBOLIC_ALT, "%s: ALT '%s' at %s:%lld is symbolic or missing; skipped",
-                   where, gbcms_abbrev(alt, ab), chrom, (long long)pos1);
+        if (in)
+            gbcms_warn(GBCMS_WARN_SYMBOLIC_ALT, "%s: ALT '%s' at %s:%lld is symbolic or missing; skipped",
+                       where, gbcms_abbrev(alt, ab), chrom, (long long)pos1);
         return 0;
     }
     char *uref = NULL, *ualt = NULL;
@@ -130,6 +136,11 @@ int gbcms_variants_add(gbcms_variants_t *vs, const faidx_t *fai, const gbcms_src
                   where, rr < 0 ? "REF" : "ALT", gbcms_abbrev(rr < 0 ? ref : alt, ab));
         free(uref);
         return -1;
+    }
+    if (!in) {
+        free(uref);
+        free(ualt);
+        return 0;
     }
     int32_t tid = sam_hdr_name2tid((sam_hdr_t *)vs->hdr, chrom);
     if (tid < 0) {

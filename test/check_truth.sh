@@ -11,7 +11,7 @@ compare() {  # name, gbcms TSV output
     # gbcms: Sample Chrom Pos ID Ref Alt DP RD AD VF DPP DPN RDP RDN ADP ADN DPF RDF ADF
     local bad rc
     bad=$(awk -F'\t' 'NR==FNR { if (FNR > 1) t[$1 FS $2 FS $3] = $6 FS $7 FS $8 FS $9 FS $10 FS $11 FS $12 FS $13 FS $14; next }
-        FNR > 1 { k = $1 FS $2 FS $3; got = $7 FS $8 FS $9 FS $11 FS $13 FS $15 FS $17 FS $18 FS $19; n++
+        !/^#/ && $1 != "Sample" { k = $1 FS $2 FS $3; got = $7 FS $8 FS $9 FS $11 FS $13 FS $15 FS $17 FS $18 FS $19; n++
                   if (!(k in t)) { print "no truth for " k; bad++ }
                   else if (t[k] != got) { print k ": got " got ", truth " t[k]; bad++ }
                   seen[k] = 1 }

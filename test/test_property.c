@@ -936,7 +936,10 @@ static int read_tsv(const char *path, int frag)
     int n = -1;
     const char *want = frag ? "Sample\tChrom\tPos\tID\tRef\tAlt\tDP\tRD\tAD\tVF\tDPP\tDPN\tRDP\tRDN\tADP\tADN\tDPF\tRDF\tADF\n"
                             : "Sample\tChrom\tPos\tID\tRef\tAlt\tDP\tRD\tAD\tVF\tDPP\tDPN\tRDP\tRDN\tADP\tADN\n";
-    if (fgets(line, sizeof line, fp) && strcmp(line, want) == 0) n = 0;
+    int got_line;
+    while ((got_line = fgets(line, sizeof line, fp) != NULL) && line[0] == '#')
+        ;   /* provenance lines */
+    if (got_line && strcmp(line, want) == 0) n = 0;
     else printf("FAIL unexpected TSV header: %s", line);
     while (n >= 0 && fgets(line, sizeof line, fp)) {
         if (n >= 2 * MAX_VARS) { n = -1; break; }

@@ -28,6 +28,15 @@ typedef struct {
     uint32_t rdf2, adf2;        /* 2 x RDF, 2 x ADF */
 } gbcms_counts_t;
 
+/* dp of a cell that was not counted: its sample's BAM failed under
+ * --keep-going.  The outputs write such a cell as missing ('.', NA). */
+#define GBCMS_COUNTS_MISSING UINT32_MAX
+
+static inline int gbcms_counts_missing(const gbcms_counts_t *c)
+{
+    return c->dp == GBCMS_COUNTS_MISSING;
+}
+
 /* The settings the rules read, taken from the options once. */
 typedef struct {
     int min_mapq, min_baseq;

@@ -65,6 +65,9 @@ typedef struct {
     int max_block_size;
     int max_block_dist;
     int quiet;
+    int keep_going;              /* --keep-going: a BAM that fails costs only its own sample */
+    char *regions;               /* -r/--regions: CHR[:BEG-END],... (regions.h) */
+    char *regions_file;          /* -R/--regions-file: BED, or CHR POS / CHR BEG END lines */
     char *command_line;          /* for provenance lines in the output */
     /* Test and benchmark switches, never read from the environment by the
      * library (src/main.c maps GBCMS_SEEK_GAP and GBCMS_TEST_NAMED_TEMP). */
@@ -82,6 +85,15 @@ int gbcms_opts_check(gbcms_opts_t *o);
 
 /* Free every string the options own (all char * fields and the arrays). */
 void gbcms_opts_destroy(gbcms_opts_t *o);
+
+/* The options that decide what the output holds, in one canonical line
+ * for the provenance of every output (gbcms merge joins only parts whose
+ * lines are equal): input and output format, --fasta given or not, the
+ * read filters and counting rules, and the count columns.  Left out, as
+ * they change no count and no byte of the rows: threads, block size and
+ * distance, output name and type, index, regions, warnings and quiet.
+ * malloc'd (the caller frees), or NULL when out of memory. */
+char *gbcms_opts_canonical(const gbcms_opts_t *o);
 
 /* Append a --bam argument; the strings are copied.  Returns 0 or -1. */
 int gbcms_opts_add_bam(gbcms_opts_t *o, const char *name, const char *path);

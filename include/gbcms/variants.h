@@ -63,13 +63,16 @@ typedef struct {
     int generic;            /* --generic-counting: sets each variant's read bound */
     int keep_vcf_fields;    /* keep each VCF record's QUAL/FILTER/INFO and the headers */
     kstring_t vcf_meta;     /* with keep_vcf_fields: the header lines of every input VCF */
+    struct gbcms_regions_t *regions;  /* while loading, with --regions: sites outside are skipped */
     struct gbcms_rprep_s **rprep;   /* --model realign: per variant, NULL for non-primary
                                      * ones; each one malloc'd (src/realign.h) */
 } gbcms_variants_t;
 
 /* Load every variant file of the options.  hdr (the first BAM's header)
  * gives contig order and is borrowed for the life of vs.  fai may be NULL
- * for VCF input.  Sorts, marks identical records and cuts blocks.
+ * for VCF input.  With --regions/--regions-file, only the sites whose POS
+ * is in a region are kept (regions.h).  Sorts, marks identical records and
+ * cuts blocks.
  * Returns 0, or -1 after logging an error; vs must be destroyed either way.
  */
 struct faidx_t;

@@ -99,7 +99,7 @@ static void check_invariants(char *tsv)
 {
     char *save = NULL;
     for (char *line = strtok_r(tsv, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        if (strncmp(line, "Sample", 6) == 0) continue;
+        if (strncmp(line, "Sample", 6) == 0 || line[0] == '#') continue;   /* header, provenance */
         double f[19];
         int n = 0;
         for (char *c = line; n < 19 && c; n++) {
