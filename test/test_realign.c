@@ -241,6 +241,18 @@ int main(void)
         expect("siblings: 8 A is REF for the deletion", &st, 0, b, 0, REF_, CLEAN);
         expect("siblings: 8 A is REF for the insertion", &st, 1, b, 0, REF_, CLEAN);
         bam_destroy1(b);
+        /* 9 A ending one base past the run, the last A written as a mismatch
+         * on the flank: its prefix is the insertion's, but the base after the
+         * span mismatches too, so the aligner's picture is doubted */
+        {
+            static const char *const ins_only[1] = { "101 C CA" };
+            store_t si;
+            if (store_make(&si, 1, ins_only) < 0) { printf("FAIL prepare insertion\n"); return 1; }
+            b = make_read(80, "31M", hap_ins, 80, 31, NULL, NULL);
+            expect("insertion: 9 A written as mismatches at the read end goes to alignment, ALT", &si, 0, b, 0, ALT, SLOW);
+            bam_destroy1(b);
+            store_free(&si);
+        }
         /* 9 A, soft-clipped: the alignment picks the insertion, not the deletion */
         b = make_read(110, "30S11M", hap_ins, 80, 41, NULL, NULL);
         expect("siblings: clipped 9 A is DP for the deletion", &st, 0, b, 0, DP, SLOW);
