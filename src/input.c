@@ -2,7 +2,9 @@
  * and blocks.  Kept apart so the readers and the store do not depend on
  * each other's callers. */
 #include <string.h>
+#include "gbcms/log.h"
 #include "gbcms/variants.h"
+#include "realign.h"
 #include "regions.h"
 #include "variants_internal.h"
 
@@ -22,5 +24,12 @@ int gbcms_variants_load(gbcms_variants_t *vs, const gbcms_opts_t *o,
     }
     gbcms_regions_destroy(vs->regions);   /* only loading needs them */
     vs->regions = NULL;
-    return ret < 0 ? -1 : gbcms_variants_finish(vs, o->max_block_size, o->max_block_dist);
+    if (ret < 0 || gbcms_variants_finish(vs, o->max_block_size, o->max_block_dist) < 0) return -1;
+    /* realign: regions and haplotypes once per variant, from the reference */
+    if (o->model != GBCMS_MODEL_REALIGN) return 0;
+    if (!fai) {
+        gbcms_log(GBCMS_LOG_ERROR, "--model realign needs --fasta (event regions and haplotypes come from the reference)");
+        return -1;
+    }
+    return gbcms_realign_prepare_fai(vs, fai);
 }

@@ -9,6 +9,7 @@
 #include <htslib/kstring.h>
 #include "gbcms/log.h"
 #include "gbcms/opts.h"
+#include "align_kernel.h"
 #include "regions.h"
 #include "sample.h"
 
@@ -29,6 +30,9 @@ void gbcms_opts_init(gbcms_opts_t *o)
     o->fragment_count = 0;
     o->fragment_fractional_weight = 0;
     o->generic_counting = 0;
+    o->model = GBCMS_MODEL_GBCMS;
+    o->kernel = 0;
+    o->realign_stats = 0;
     o->suppress_warning = 3;
     o->max_block_size = 10000;
     o->max_block_dist = 100000;
@@ -154,6 +158,19 @@ int gbcms_opts_check(gbcms_opts_t *o)
     }
     if (o->input_is_maf && !o->fasta) {
         gbcms_log(GBCMS_LOG_ERROR, "MAF input needs --fasta (to convert '-' alleles)");
+        return -1;
+    }
+    if (o->model == GBCMS_MODEL_REALIGN && !o->fasta) {
+        gbcms_log(GBCMS_LOG_ERROR, "--model realign needs --fasta (event regions and haplotypes come from the reference)");
+        return -1;
+    }
+    if (o->model == GBCMS_MODEL_REALIGN && o->generic_counting) {
+        gbcms_log(GBCMS_LOG_ERROR, "--generic-counting is a rule of --model gbcms; --model realign compares whole events already");
+        return -1;
+    }
+    if (!gbcms_kernel_supported((gbcms_kernel_t)o->kernel)) {
+        gbcms_log(GBCMS_LOG_ERROR, "alignment kernel '%s' is not supported by this CPU or build",
+                  gbcms_kernel_name((gbcms_kernel_t)o->kernel));
         return -1;
     }
     if (o->threads < 0) {
