@@ -24,7 +24,7 @@ for rep in left right delins; do
         # gbcms: Sample Chrom Pos ID Ref Alt DP RD AD VF ...
         if ! awk -F'\t' -v rep="$rep" -v model="$model" '
             NR == FNR { if (FNR > 1 && $1 == rep) { cls[$2] = $3; tv[$2] = $10 } next }
-            FNR > 1 {
+            FNR > 1 && !/^#/ && $1 != "Sample" {
                 id = $4; if (!(id in cls)) { print "no truth for " id > "/dev/stderr"; bad = 1; next }
                 seen[id] = 1
                 err = $10 - tv[id]; if (err < 0) err = -err
