@@ -116,9 +116,9 @@ split_merge() {
         done
     done
     rm -f "$WORK/m.$ext"
-    if ! "$GBCMS" merge "${parts[@]}" -o "$WORK/m.$ext" 2>"$WORK/err"; then
-        failed "$name: merge exited $?: $(head -c 300 "$WORK/err")"; return
-    fi
+    "$GBCMS" merge "${parts[@]}" -o "$WORK/m.$ext" 2>"$WORK/err"
+    local rc=$?
+    if [[ $rc != 0 ]]; then failed "$name: merge exited $rc: $(head -c 300 "$WORK/err")"; return; fi
     if ! body "$WORK/all.$ext" > "$WORK/a.body" || ! body "$WORK/m.$ext" > "$WORK/m.body"; then
         failed "$name: cannot read the outputs"; return
     fi
