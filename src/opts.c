@@ -255,5 +255,7 @@ char *gbcms_opts_canonical(const gbcms_opts_t *o)
              o->filter_improper_pair, o->filter_qc_failed, o->filter_indel, o->filter_non_primary,
              o->generic_counting, o->positive_count, o->negative_count, o->fragment_count,
              o->fragment_fractional_weight);
+    /* only when not the default, so outputs of the default model keep their header */
+    if (o->model == GBCMS_MODEL_REALIGN) kputs(" model=realign", &ks);
     return ks.s;
 }
