@@ -46,7 +46,7 @@ run() {
 #    bgzf_seek after the cut block in about half the runs (so does
 #    `samtools view -@3 truncated.bam chr1:1-100`); in the others gbcms says
 #    "cannot read the header" instead of "read error".
-known_threaded_bugs=('truncated.bam: read error')
+known_threaded_bugs=()   # the truncated.bam hang is avoided by the EOF check up front
 failed() { echo "FAIL: $*"; fail=$((fail + 1)); }
 # with_threads CMD N: CMD with --threads N right after `count` (later options
 # win, so a row's own --threads still decides), or "" if CMD is not a count
@@ -65,6 +65,7 @@ check_n() {
     fi
 }
 while IFS='|' read -r kind a b c; do
+    unset LSAN_OPTIONS
     [[ -z $kind || $kind == \#* ]] && continue
     case $kind in
     P)
@@ -93,6 +94,10 @@ while IFS='|' read -r kind a b c; do
         elif ! grep -qF -- "$b" "$ERR"; then failed "$c: stderr lacks '$b': $(head -c 300 "$ERR")"
         else pass=$((pass + 1)); fi;;
     N)
+        # Failure paths only: htslib 1.16 itself leaks there (a BGZF writer
+        # whose bgzf_close failed, a thread-pool result of a block that did
+        # not inflate); leaks on success paths stay fully checked.
+        export LSAN_OPTIONS=suppressions=$SRC/test/htslib_mt.supp
         why=$(check_n "$a" "$b" "$c")
         threaded=$(with_threads "$c" 4)
         for k in "${known_threaded_bugs[@]}"; do
