@@ -19,7 +19,7 @@ enum {
     O_BAM = 256, O_BAMFOF, O_VCF, O_MAF, O_OMAF, O_FORMAT, O_MAQ, O_BAQ,
     O_FDUP, O_FIMPROPER, O_FQC, O_FINDEL, O_FNONPRIMARY,
     O_POSITIVE, O_NEGATIVE, O_FRAGMENT, O_FRACTIONAL, O_SUPPRESS,
-    O_BLOCK_SIZE, O_BLOCK_DIST, O_GENERIC, O_VERSION, O_VCF_FIELDS, O_WRITE_INDEX,
+    O_BLOCK_SIZE, O_BLOCK_DIST, O_GENERIC, O_VERSION, O_VCF_FIELDS, O_WRITE_INDEX, O_MODEL,
     O_OUTPUT_TYPE = 'O', O_REGIONS = 'r', O_REGIONS_FILE = 'R', O_KEEP_GOING = 512
 };
 
@@ -70,6 +70,7 @@ static const struct option long_opts[] = {
     { "max-block-dist", required_argument, NULL, O_BLOCK_DIST },
     { "generic_counting", no_argument, NULL, O_GENERIC },
     { "generic-counting", no_argument, NULL, O_GENERIC },
+    { "model", required_argument, NULL, O_MODEL },
     { "help", no_argument, NULL, O_HELP },
     { "version", no_argument, NULL, O_VERSION },
     { "quiet", no_argument, NULL, O_QUIET },
@@ -285,6 +286,14 @@ int gbcms_cli_parse(int argc, char **argv, gbcms_opts_t *o)
             break;
         case O_FRACTIONAL: o->fragment_fractional_weight = 1; break;
         case O_GENERIC: o->generic_counting = 1; break;
+        case O_MODEL:
+            if (strcmp(optarg, "gbcms") == 0) o->model = GBCMS_MODEL_GBCMS;
+            else if (strcmp(optarg, "realign") == 0) o->model = GBCMS_MODEL_REALIGN;
+            else {
+                gbcms_log(GBCMS_LOG_ERROR, "--model takes gbcms or realign, not '%s'", optarg);
+                ret = GBCMS_CLI_USAGE;
+            }
+            break;
         case O_QUIET: o->quiet = 1; break;
         case O_KEEP_GOING: o->keep_going = 1; break;
         case O_HELP: gbcms_cli_help(stdout); return GBCMS_CLI_DONE;
@@ -361,6 +370,9 @@ void gbcms_cli_help(FILE *fp)
 "  --filter_indel 0|1       drop reads with an I or D in the CIGAR [%d]\n"
 "  --filter_non_primary 0|1 drop secondary (0x100) and supplementary (0x800) reads [%d]\n"
 "  --generic_counting       compare each read's whole allele over the variant [off]\n"
+"  --model gbcms|realign    counting rules: GBCMS's, or realign: indels and complex\n"
+"                           events by their region on the reference, reads that\n"
+"                           need it realigned to both haplotypes (needs --fasta) [gbcms]\n"
 "Running:\n"
 "  -t, --threads, --thread N\n"
 "                           worker threads in total, 0 = all CPUs [%d]\n"

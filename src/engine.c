@@ -14,12 +14,14 @@
 #include "fragment.h"
 #include "gbcms/log.h"
 #include "pool.h"
+#include "realign.h"
 
 typedef struct {
     bam1_t *b;
     char *done;             /* per variant of the current block */
     gbcms_frag_list_t *frag;
     size_t cap;
+    gbcms_ra_worker_t *ra;  /* --model realign: reads waiting for the aligner */
 } worker_t;
 
 typedef struct engine_s engine_t;
@@ -39,6 +41,7 @@ typedef struct {
 struct engine_s {
     const gbcms_opts_t *o;
     gbcms_rules_t rules;
+    int realign;                /* --model realign */
     const gbcms_variants_t *vs;
     gbcms_samples_t *ss;
     int n_samples;
@@ -117,16 +120,32 @@ static int worker_reserve(worker_t *w, size_t n)
     return 0;
 }
 
-static void finish_variant(engine_t *e, worker_t *w, size_t i, const gbcms_variant_t *v,
-                           gbcms_counts_t *c)
+static void resolve_fragments(engine_t *e, worker_t *w, size_t i, const gbcms_variant_t *v, gbcms_counts_t *c)
 {
-    w->done[i] = 1;
-    if (!e->o->fragment_count) return;
     gbcms_frag_resolve(&w->frag[i], c, e->o->fragment_fractional_weight,
                        sam_hdr_tid2name((sam_hdr_t *)e->vs->hdr, v->tid), (long long)v->pos + 1);
     /* Free now: memory then follows the variants in flight, not the
      * deepest variant each slot of the block has ever held. */
     gbcms_frag_free(&w->frag[i]);
+}
+
+/* No read can reach variant i (slot in the block) any more.  rp: the
+ * block's realign data, or NULL; realign may still hold reads of it for
+ * the aligner, and then reports it through gbcms_ra_next_done(). */
+static void finish_variant(engine_t *e, worker_t *w, size_t i, const gbcms_variant_t *v,
+                           gbcms_counts_t *c, struct gbcms_rprep_s *const *rp)
+{
+    w->done[i] = 1;
+    if (rp && !gbcms_ra_finish(w->ra, i)) return;
+    if (e->o->fragment_count) resolve_fragments(e, w, i, v, c);
+}
+
+/* realign: fragments of the variants whose last reads were just aligned. */
+static void finish_aligned(engine_t *e, worker_t *w, int s, const gbcms_variant_t *v, gbcms_counts_t *counts)
+{
+    size_t i;
+    while (gbcms_ra_next_done(w->ra, &i))
+        if (e->o->fragment_count) resolve_fragments(e, w, i, &v[i], &counts[i * (size_t)e->n_samples + (size_t)s]);
 }
 
 /* Seek or read through.  Reading through a gap costs decoding its reads.
@@ -153,14 +172,26 @@ static double seek_gap_bp(const engine_t *e, const hts_idx_t *idx, int32_t tid, 
     return by_reads > GBCMS_SEEK_WINDOW ? by_reads : GBCMS_SEEK_WINDOW;
 }
 
-/* Variants [i0, i1) of the block, one region query from the first one's
- * position to stop, the largest read start any of them considers: each read
- * is decoded once and compared with the variants it can reach. */
+/* Variants [i0, i1) of the block, one region query from the smallest read
+ * end any of them considers to stop, the largest read start: each read is
+ * decoded once and compared with the variants it can reach.  The model
+ * sets each variant's bounds (first_end, last_start); rp is the block's
+ * realign data, or NULL for the GBCMS rules. */
 static int count_run(engine_t *e, worker_t *w, gbcms_handle_t *h, int32_t tid, const gbcms_variant_t *v,
-                     size_t i0, size_t i1, int64_t stop, gbcms_counts_t *counts, size_t bi)
+                     struct gbcms_rprep_s *const *rp, size_t i0, size_t i1, int64_t stop,
+                     gbcms_counts_t *counts, size_t bi)
 {
     int ns = e->n_samples, s = h->sample;
-    int64_t beg = v[i0].pos;
+    /* lead: how far before its position a variant's rule reads (0 for the
+     * GBCMS rules), so the loop below can stop at the first variant out of
+     * the read's reach in position order */
+    int64_t beg = v[i0].first_end, lead = 0;
+    for (size_t i = i0; i < i1; i++) {
+        if (v[i].first_end < beg) beg = v[i].first_end;
+        int64_t touch = rp && rp[i] ? rp[i]->a_lo : v[i].pos;   /* first position the rule reads */
+        if (v[i].pos - touch > lead) lead = v[i].pos - touch;
+    }
+    if (beg < 0) beg = 0;
     const char *ctg = sam_hdr_tid2name((sam_hdr_t *)e->vs->hdr, v[i0].tid);
     hts_itr_t *itr = sam_itr_queryi(h->idx, tid, beg, stop + 1);
     if (!itr)
@@ -178,11 +209,24 @@ static int count_run(engine_t *e, worker_t *w, gbcms_handle_t *h, int32_t tid, c
         uint64_t hash = 0;
         size_t name_len = 0;
         int hashed = 0;
-        for (size_t i = first; i < i1 && v[i].pos <= last; i++) {
+        int64_t plo = start, phi = last;   /* realign: the span with soft clips */
+        if (rp) gbcms_ra_projection(b, start, last, &plo, &phi);
+        for (size_t i = first; i < i1 && v[i].pos - lead <= phi; i++) {
             if (w->done[i]) continue;
             gbcms_counts_t *c = &counts[i * (size_t)ns + (size_t)s];
             if (v[i].last_start < start) {   /* reads are sorted: none can reach it now */
-                finish_variant(e, w, i, &v[i], c);
+                finish_variant(e, w, i, &v[i], c, rp);
+                continue;
+            }
+            if (v[i].first_end > last) continue;
+            if (rp) {   /* realign counts the read itself, now or when its batch is aligned */
+                if (phi < rp[i]->a_lo || plo > rp[i]->a_hi) continue;
+                int rc = gbcms_ra_read(w->ra, i, b, rp[i], &e->rules, c, e->o->fragment_count ? &w->frag[i] : NULL);
+                if (rc < 0) {
+                    engine_fail(e, "%s", gbcms_ra_strerror(rc));
+                    ret = -1;
+                    break;
+                }
                 continue;
             }
             gbcms_read_class_t k = gbcms_classify(b, &v[i], &e->rules);
@@ -201,13 +245,26 @@ static int count_run(engine_t *e, worker_t *w, gbcms_handle_t *h, int32_t tid, c
             }
         }
         while (first < i1 && w->done[first]) first++;
+        if (rp) finish_aligned(e, w, s, v, counts);
     }
     if (ret == 0 && r < -1)
         ret = sample_fail(e, s, bi, "%s: read error in %s:%lld-%lld (truncated or corrupt file?)", e->ss->s[s].path,
                           ctg, (long long)beg + 1, (long long)stop + 1);
     hts_itr_destroy(itr);
     for (size_t i = first; i < i1; i++)
-        if (!w->done[i]) finish_variant(e, w, i, &v[i], &counts[i * (size_t)ns + (size_t)s]);
+        if (!w->done[i]) finish_variant(e, w, i, &v[i], &counts[i * (size_t)ns + (size_t)s], rp);
+    if (rp) {
+        int rc = ret == 0 ? gbcms_ra_flush(w->ra) : 0;
+        if (rc < 0) {
+            engine_fail(e, "%s", gbcms_ra_strerror(rc));
+            ret = -1;
+        }
+        if (ret < 0) {   /* the run's counts are lost anyway; no record may linger in a slot */
+            gbcms_ra_worker_reset(w->ra);
+            for (size_t i = i0; i < i1; i++) gbcms_frag_free(&w->frag[i]);
+        }
+        finish_aligned(e, w, s, v, counts);
+    }
     return ret;
 }
 
@@ -217,6 +274,7 @@ static int count_block(engine_t *e, worker_t *w, size_t bi, int s, gbcms_counts_
 {
     const gbcms_block_t *blk = &e->vs->blocks[bi];
     const gbcms_variant_t *v = e->vs->v + blk->begin;
+    struct gbcms_rprep_s *const *rp = e->realign ? e->vs->rprep + blk->begin : NULL;
     size_t n = blk->end - blk->begin;
     if (worker_reserve(w, n) < 0) {
         engine_fail(e, "out of memory");
@@ -238,7 +296,7 @@ static int count_block(engine_t *e, worker_t *w, size_t bi, int s, gbcms_counts_
             if (v[i].last_start > reach) reach = v[i].last_start;
             continue;
         }
-        ret = count_run(e, w, h, tid, v, i0, i, reach, counts, bi);
+        ret = count_run(e, w, h, tid, v, rp, i0, i, reach, counts, bi);
         if (i < n) { i0 = i; reach = v[i].last_start; }
     }
     gbcms_samples_give_back(e->ss, h, ret < 0);
@@ -292,20 +350,33 @@ static int workers_init(engine_t *e)
     if (!e->workers) return -1;
     for (int i = 0; i < e->n_workers; i++) {
         if (!(e->workers[i].b = bam_init1())) return -1;
+        if (e->realign && !(e->workers[i].ra = gbcms_ra_worker_init(gbcms_kernel_resolve((gbcms_kernel_t)e->o->kernel),
+                                                                    e->o->realign_stats)))
+            return -1;
     }
     return 0;
 }
 
 static void workers_destroy(engine_t *e)
 {
+    gbcms_ra_stats_t st = { 0, 0, 0, 0 };
     for (int i = 0; e->workers && i < e->n_workers; i++) {
         worker_t *w = &e->workers[i];
+        if (w->ra) gbcms_ra_worker_stats(w->ra, &st);
+        gbcms_ra_worker_destroy(w->ra);
         for (size_t k = 0; k < w->cap; k++) gbcms_frag_free(&w->frag[k]);
         free(w->frag);
         free(w->done);
         if (w->b) bam_destroy1(w->b);
     }
     free(e->workers);
+    if (e->realign && e->o->realign_stats)
+        gbcms_log(GBCMS_LOG_INFO, "realign: %llu read-variant pairs at events, %llu (%.2f%%) aligned; kernel %s: "
+                  "%llu cells in %.3f s (%.0f Mcells/s)", (unsigned long long)st.touched,
+                  (unsigned long long)st.slow, st.touched ? 100.0 * (double)st.slow / (double)st.touched : 0.0,
+                  gbcms_kernel_name(gbcms_kernel_resolve((gbcms_kernel_t)e->o->kernel)),
+                  (unsigned long long)st.cells, st.kernel_s,
+                  st.kernel_s > 0 ? (double)st.cells / st.kernel_s / 1e6 : 0.0);
 }
 
 /* One thread: jobs run in order on the calling thread. */
@@ -375,6 +446,11 @@ int gbcms_engine_run(const gbcms_opts_t *o, const gbcms_variants_t *vs, gbcms_sa
     memset(&e, 0, sizeof e);
     e.o = o;
     gbcms_rules_from_opts(&e.rules, o);
+    e.realign = o->model == GBCMS_MODEL_REALIGN;
+    if (e.realign && vs->n && !vs->rprep) {
+        gbcms_log(GBCMS_LOG_ERROR, "--model realign: the variants were loaded without it (no event regions)");
+        return -1;
+    }
     e.vs = vs;
     e.ss = samples;
     int n_samples = e.n_samples = samples->n;

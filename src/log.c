@@ -4,6 +4,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "gbcms/log.h"
 #include "htslog.h"
 
@@ -50,7 +51,15 @@ static void log_v(gbcms_log_level_t level, const char *fmt, va_list ap)
     fflush(stdout);
     len = strlen(line);
     if (len + 1 < sizeof line) { line[len] = '\n'; line[len + 1] = 0; }
-    fputs(line, stderr);
+    /* Straight to the descriptor, in one write: never through the stream
+     * that may be parsing another thread's half-written htslib line. */
+    fflush(stderr);
+    for (size_t off = 0, n2 = strlen(line); off < n2;) {
+        ssize_t w = write(STDERR_FILENO, line + off, n2 - off);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) break;
+        off += (size_t)w;
+    }
     errno = saved;
 }
 

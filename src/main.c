@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "align_kernel.h"
 #include "cli.h"
 #include "gbcms/log.h"
 #include "gbcms/opts.h"
@@ -68,6 +69,23 @@ static void setup_signals(void)
     signal(SIGXFSZ, SIG_IGN);
 }
 
+/* Switches for tests and benchmarks, from the environment; read only here,
+ * so the core never looks at the environment.  GBCMS_KERNEL picks realign's
+ * alignment kernel (auto, scalar, sse41, avx2, or check: SIMD and scalar
+ * compared on every batch); GBCMS_STATS=1 prints realign's counters. */
+static int env_settings(gbcms_opts_t *o)
+{
+    const char *k = getenv("GBCMS_KERNEL"), *st = getenv("GBCMS_STATS");
+    gbcms_kernel_t kern = GBCMS_KERNEL_AUTO;
+    if (k && *k && gbcms_kernel_parse(k, &kern) < 0) {
+        gbcms_log(GBCMS_LOG_ERROR, "GBCMS_KERNEL takes auto, scalar, sse41, avx2 or check, not '%s'", k);
+        return -1;
+    }
+    o->kernel = (int)kern;
+    o->realign_stats = st && *st && strcmp(st, "0") != 0;
+    return 0;
+}
+
 static int merge_command(int argc, char **argv)
 {
     gbcms_merge_opts_t mo;
@@ -121,7 +139,8 @@ int main(int argc, char **argv)
     int rc, r = gbcms_cli_parse(argc, argv, &o);
     if (r == GBCMS_CLI_DONE) rc = GBCMS_EXIT_OK;
     else if (r == GBCMS_CLI_DATA) rc = GBCMS_EXIT_DATA;
-    else if (r == GBCMS_CLI_USAGE || gbcms_opts_check(&o) < 0 || gbcms_outfile_check_inputs(&o) < 0)
+    else if (r == GBCMS_CLI_USAGE || env_settings(&o) < 0 || gbcms_opts_check(&o) < 0 ||
+             gbcms_outfile_check_inputs(&o) < 0)
         rc = GBCMS_EXIT_USAGE;
     else {
         /* Test switches come from the environment here, never in the library. */

@@ -9,6 +9,7 @@
 #include <htslib/kstring.h>
 #include "gbcms/log.h"
 #include "gbcms/opts.h"
+#include "align_kernel.h"
 #include "regions.h"
 #include "sample.h"
 
@@ -29,6 +30,9 @@ void gbcms_opts_init(gbcms_opts_t *o)
     o->fragment_count = 0;
     o->fragment_fractional_weight = 0;
     o->generic_counting = 0;
+    o->model = GBCMS_MODEL_GBCMS;
+    o->kernel = 0;
+    o->realign_stats = 0;
     o->suppress_warning = 3;
     o->max_block_size = 10000;
     o->max_block_dist = 100000;
@@ -156,6 +160,19 @@ int gbcms_opts_check(gbcms_opts_t *o)
         gbcms_log(GBCMS_LOG_ERROR, "MAF input needs --fasta (to convert '-' alleles)");
         return -1;
     }
+    if (o->model == GBCMS_MODEL_REALIGN && !o->fasta) {
+        gbcms_log(GBCMS_LOG_ERROR, "--model realign needs --fasta (event regions and haplotypes come from the reference)");
+        return -1;
+    }
+    if (o->model == GBCMS_MODEL_REALIGN && o->generic_counting) {
+        gbcms_log(GBCMS_LOG_ERROR, "--generic-counting is a rule of --model gbcms; --model realign compares whole events already");
+        return -1;
+    }
+    if (!gbcms_kernel_supported((gbcms_kernel_t)o->kernel)) {
+        gbcms_log(GBCMS_LOG_ERROR, "alignment kernel '%s' is not supported by this CPU or build",
+                  gbcms_kernel_name((gbcms_kernel_t)o->kernel));
+        return -1;
+    }
     if (o->threads < 0) {
         gbcms_log(GBCMS_LOG_ERROR, "--threads must be 0 (all usable CPUs) or more, not %d", o->threads);
         return -1;
@@ -229,12 +246,12 @@ char *gbcms_opts_canonical(const gbcms_opts_t *o)
 {
     static const char *const formats[] = { "auto", "vcf", "fillout", "maf", "tsv" };
     kstring_t ks = { 0, 0, NULL };
-    ksprintf(&ks, "input=%s format=%s fasta=%s vcf_fields=%s maq=%d baq=%d filter_duplicate=%d "
+    ksprintf(&ks, "input=%s format=%s fasta=%s vcf_fields=%s model=%s maq=%d baq=%d filter_duplicate=%d "
              "filter_improper_pair=%d filter_qc_failed=%d filter_indel=%d filter_non_primary=%d "
              "generic_counting=%d positive_count=%d negative_count=%d fragment_count=%d "
              "fragment_fractional_weight=%d",
              o->input_is_maf ? "maf" : "vcf", formats[o->format], o->fasta ? "yes" : "no",
-             o->vcf_standard ? "standard" : "gbcms", o->min_mapq, o->min_baseq, o->filter_duplicate,
+             o->vcf_standard ? "standard" : "gbcms", o->model == GBCMS_MODEL_REALIGN ? "realign" : "gbcms", o->min_mapq, o->min_baseq, o->filter_duplicate,
              o->filter_improper_pair, o->filter_qc_failed, o->filter_indel, o->filter_non_primary,
              o->generic_counting, o->positive_count, o->negative_count, o->fragment_count,
              o->fragment_fractional_weight);

@@ -48,7 +48,8 @@ static int progress_sink(void *ctx, size_t block, const gbcms_counts_t *counts)
 
 int gbcms_run(gbcms_opts_t *o)
 {
-    gbcms_log_setup(o->quiet ? GBCMS_LOG_ERROR : GBCMS_LOG_WARNING, o->suppress_warning);
+    gbcms_log_setup(o->quiet ? GBCMS_LOG_ERROR : o->realign_stats ? GBCMS_LOG_INFO : GBCMS_LOG_WARNING,
+                    o->suppress_warning);
     int ret = -1, n = o->n_bams;
     gbcms_samples_t samples;
     memset(&samples, 0, sizeof samples);

@@ -54,6 +54,7 @@ void gbcms_variant_classify(gbcms_variant_t *v, int generic)
     if (v->ref_len == v->alt_len) v->type = v->ref_len == 1 ? GBCMS_SNV : GBCMS_MNV;
     else v->type = v->alt_len > v->ref_len ? GBCMS_INS : GBCMS_DEL;
     v->last_start = gbcms_last_read_start(v, generic);
+    v->first_end = v->pos;   /* every rule reads p or later */
 }
 
 static int contig_missing(const gbcms_variants_t *vs, const faidx_t *fai, const char *where,
@@ -271,6 +272,8 @@ void gbcms_variants_destroy(gbcms_variants_t *vs)
         gbcms_variant_t *v = &vs->v[i];
         free(v->ref); free(v->alt); free(v->out_ref); free(v->out_alt); free(v->id); free(v->qfi);
     }
+    for (size_t i = 0; vs->rprep && i < vs->n; i++) free(vs->rprep[i]);
+    free(vs->rprep);
     free(vs->vcf_meta.s);
     free(vs->v);
     free(vs->blocks);

@@ -14,7 +14,7 @@ for sig in TERM INT HUP PIPE; do
     mkfifo "$dir/variants.vcf"
     GBCMS_TEST_NAMED_TEMP=1 "$GBCMS" count --bam "$SRC/test-data/sim/tumor.bam" --vcf "$dir/variants.vcf" -o "$dir/out.vcf" &
     pid=$!
-    for _ in $(seq 100); do compgen -G "$dir/.gbcms.*" >/dev/null && break; sleep 0.05; done
+    for _ in $(seq 400); do compgen -G "$dir/.gbcms.*" >/dev/null && break; sleep 0.05; done
     if ! compgen -G "$dir/.gbcms.*" >/dev/null; then
         echo "FAIL $sig: no temporary output appeared"; fail=$((fail + 1)); kill -KILL $pid; wait $pid 2>/dev/null
         continue

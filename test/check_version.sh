@@ -5,7 +5,7 @@
 GBCMS=$1; SRC=$2
 got=$("$GBCMS" --version | head -1) || { echo "FAIL: --version exited $?"; exit 1; }
 ver=$(sed -n 's/^project(gbcms VERSION \([0-9.]*\).*/\1/p' "$SRC/CMakeLists.txt")
-if git -C "$SRC" rev-parse >/dev/null 2>&1; then
+if [[ -e $SRC/.git ]] && git -C "$SRC" rev-parse >/dev/null 2>&1; then   # as cmake/version.cmake decides
     want="gbcms $ver-$(git -C "$SRC" describe --always --dirty)"
 else
     want="gbcms $ver"

@@ -77,7 +77,7 @@ echo "$total mutations in the list, all found exactly once"
 
 rm -rf "$TREE" "$B"
 mkdir -p "$TREE" || exit 2
-cp -R "$SRC/CMakeLists.txt" "$SRC/src" "$SRC/include" "$SRC/test" "$SRC/test-data" "$SRC/man" "$TREE/" || exit 2
+cp -R "$SRC/CMakeLists.txt" "$SRC/src" "$SRC/include" "$SRC/test" "$SRC/test-data" "$SRC/man" "$SRC/cmake" "$TREE/" || exit 2
 LOG=$W/log
 echo "building the copy in $B"
 if ! { cmake -S "$TREE" -B "$B" -DGBCMS_WERROR=ON && cmake --build "$B" -j "$jobs"; } >"$LOG" 2>&1; then

@@ -16,6 +16,12 @@ typedef enum {
  * VCF, .csi for BCF), or the one asked for. */
 enum { GBCMS_INDEX_NONE = 0, GBCMS_INDEX_AUTO, GBCMS_INDEX_TBI, GBCMS_INDEX_CSI };
 
+/* --model: the counting rules. */
+typedef enum {
+    GBCMS_MODEL_GBCMS = 0,      /* counting.md: GBCMS's rules (default) */
+    GBCMS_MODEL_REALIGN         /* counting-realign.md: event regions and realignment */
+} gbcms_model_t;
+
 /* One --bam argument.  name is NULL when the sample name is to be taken
  * from the BAM (@RG SM, else the file name). */
 typedef struct {
@@ -51,6 +57,10 @@ typedef struct {
     int fragment_count;
     int fragment_fractional_weight;
     int generic_counting;
+    gbcms_model_t model;         /* --model */
+    int kernel;                  /* realign's alignment kernel (gbcms_kernel_t, src/align_kernel.h):
+                                  * 0 = the best this CPU has; main() sets it from GBCMS_KERNEL */
+    int realign_stats;           /* print realign's read and kernel counters (GBCMS_STATS) */
     int suppress_warning;        /* warnings printed per kind */
     int max_block_size;
     int max_block_dist;
@@ -79,9 +89,10 @@ void gbcms_opts_destroy(gbcms_opts_t *o);
 /* The options that decide what the output holds, in one canonical line
  * for the provenance of every output (gbcms merge joins only parts whose
  * lines are equal): input and output format, --fasta given or not, the
- * read filters and counting rules, and the count columns.  Left out, as
- * they change no count and no byte of the rows: threads, block size and
- * distance, output name and type, index, regions, warnings and quiet.
+ * counting model, read filters and counting rules, and the count columns.
+ * Left out, as they change no count and no byte of the rows: threads,
+ * block size and distance, alignment kernel, output name and type, index,
+ * regions, warnings, quiet and --keep-going.
  * malloc'd (the caller frees), or NULL when out of memory. */
 char *gbcms_opts_canonical(const gbcms_opts_t *o);
 

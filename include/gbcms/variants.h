@@ -24,6 +24,7 @@ typedef struct {
     gbcms_vtype_t type;
     char ref_next;          /* reference base at p+1, upper case; 0 if unknown */
     int64_t last_start;     /* largest read start the variant considers */
+    int64_t first_end;      /* smallest read end (last aligned base) it considers */
     size_t input_order;     /* record number across the input files */
     size_t primary;         /* sorted index of the identical variant that is counted */
     /* Output only: text as given in the input. */
@@ -63,6 +64,8 @@ typedef struct {
     int keep_vcf_fields;    /* keep each VCF record's QUAL/FILTER/INFO and the headers */
     kstring_t vcf_meta;     /* with keep_vcf_fields: the header lines of every input VCF */
     struct gbcms_regions_t *regions;  /* while loading, with --regions: sites outside are skipped */
+    struct gbcms_rprep_s **rprep;   /* --model realign: per variant, NULL for non-primary
+                                     * ones; each one malloc'd (src/realign.h) */
 } gbcms_variants_t;
 
 /* Load every variant file of the options.  hdr (the first BAM's header)
@@ -77,7 +80,7 @@ int gbcms_variants_load(gbcms_variants_t *vs, const gbcms_opts_t *o,
                         const sam_hdr_t *hdr, const struct faidx_t *fai)
     __attribute__((warn_unused_result));
 
-/* Set the type and the read-start bound of one variant from its alleles.
+/* Set the type and the read bounds of one variant from its alleles.
  * generic: --generic-counting. */
 void gbcms_variant_classify(gbcms_variant_t *v, int generic);
 
