@@ -17,6 +17,12 @@ int gbcms_variants_load(gbcms_variants_t *vs, const gbcms_opts_t *o,
     vs->keep_vcf_fields = o->format == GBCMS_FORMAT_VCF;
     if ((o->regions || o->regions_file) && !(vs->regions = gbcms_regions_init(o->regions, o->regions_file)))
         return -1;
+    /* realign counts a site against the sites whose event regions overlap
+     * its own (its siblings); one outside the regions is not there */
+    if (vs->regions && o->model == GBCMS_MODEL_REALIGN)
+        gbcms_log(GBCMS_LOG_WARNING, "--model realign with regions: a site whose event region overlaps that of "
+                  "a site outside the regions is counted without it, so counts near a region's edge can differ "
+                  "from a run over everything");
     int ret = 0;
     for (int i = 0; ret == 0 && i < o->n_variant_files; i++) {
         const char *f = o->variant_files[i];

@@ -246,12 +246,12 @@ char *gbcms_opts_canonical(const gbcms_opts_t *o)
 {
     static const char *const formats[] = { "auto", "vcf", "fillout", "maf", "tsv" };
     kstring_t ks = { 0, 0, NULL };
-    ksprintf(&ks, "input=%s format=%s fasta=%s vcf_fields=%s maq=%d baq=%d filter_duplicate=%d "
+    ksprintf(&ks, "input=%s format=%s fasta=%s vcf_fields=%s model=%s maq=%d baq=%d filter_duplicate=%d "
              "filter_improper_pair=%d filter_qc_failed=%d filter_indel=%d filter_non_primary=%d "
              "generic_counting=%d positive_count=%d negative_count=%d fragment_count=%d "
              "fragment_fractional_weight=%d",
              o->input_is_maf ? "maf" : "vcf", formats[o->format], o->fasta ? "yes" : "no",
-             o->vcf_standard ? "standard" : "gbcms", o->min_mapq, o->min_baseq, o->filter_duplicate,
+             o->vcf_standard ? "standard" : "gbcms", o->model == GBCMS_MODEL_REALIGN ? "realign" : "gbcms", o->min_mapq, o->min_baseq, o->filter_duplicate,
              o->filter_improper_pair, o->filter_qc_failed, o->filter_indel, o->filter_non_primary,
              o->generic_counting, o->positive_count, o->negative_count, o->fragment_count,
              o->fragment_fractional_weight);

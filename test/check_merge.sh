@@ -149,6 +149,7 @@ mk() {  # OUT ARGS...
 mk t1.tsv --bam "$SIM/tumor.bam" -r chr1; mk t2.tsv --bam "$SIM/tumor.bam" -r chr2
 mk n1.tsv --bam "$SIM/normal.bam" -r chr1; mk n2.tsv --bam "$SIM/normal.bam" -r chr2
 mk t2maq.tsv --bam "$SIM/tumor.bam" -r chr2 --maq 10
+mk t2real.tsv --bam "$SIM/tumor.bam" -r chr2 --model realign
 mk t2ov.tsv --bam "$SIM/tumor.bam" -r chr1:2000-6000,chr2
 mk tn2.tsv --bam "$SIM/tumor.bam" "$SIM/normal.bam" -r chr2
 mk t2.vcf --bam "$SIM/tumor.bam" -r chr2 --format vcf
@@ -157,6 +158,7 @@ sed '$d' "$WORK/tn2.tsv" > "$WORK/cut.tsv"
 sed '/^#gbcms_options/d' "$WORK/t2.tsv" > "$WORK/noprov.tsv"
 cd "$WORK" || exit 1
 expect_fail 1 "t2maq.tsv was counted with other options than t1.tsv ('maq=20' there, 'maq=10' here)" merge t1.tsv t2maq.tsv
+expect_fail 1 "t2real.tsv was counted with other options than t1.tsv ('model=gbcms' there, 'model=realign' here)" merge t1.tsv t2real.tsv
 expect_fail 1 "t2ver.tsv was made by another gbcms version than t1.tsv" merge t1.tsv t2ver.tsv
 expect_fail 1 "t2ov.tsv overlaps t1.tsv (its site chr1:2301 is at or before the last site" merge t1.tsv t2ov.tsv
 expect_fail 1 "t1.tsv and t1.tsv overlap (they start at the same site)" merge t1.tsv t1.tsv

@@ -89,9 +89,10 @@ void gbcms_opts_destroy(gbcms_opts_t *o);
 /* The options that decide what the output holds, in one canonical line
  * for the provenance of every output (gbcms merge joins only parts whose
  * lines are equal): input and output format, --fasta given or not, the
- * read filters and counting rules, and the count columns.  Left out, as
- * they change no count and no byte of the rows: threads, block size and
- * distance, output name and type, index, regions, warnings and quiet.
+ * counting model, read filters and counting rules, and the count columns.
+ * Left out, as they change no count and no byte of the rows: threads,
+ * block size and distance, alignment kernel, output name and type, index,
+ * regions, warnings, quiet and --keep-going.
  * malloc'd (the caller frees), or NULL when out of memory. */
 char *gbcms_opts_canonical(const gbcms_opts_t *o);
 
