@@ -7,7 +7,9 @@
  * line; everything else (gbcms's own lines, the progress line) goes
  * through to the real stderr unchanged.
  * Writes are synchronous, so the order of lines is kept and nothing is lost
- * if the process dies.  Elsewhere htslib just prints at its error level. */
+ * if the process dies.  hts_log() writes a line in three pieces, and two
+ * threads' pieces interleave (each fprintf locks the stream on its own),
+ * so each thread assembles its own line.  Elsewhere htslib just prints at its error level. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
@@ -22,16 +24,22 @@
 
 enum { AT_START, OURS, HTSLIB };
 
-static struct {
-    pthread_mutex_t lock;
-    FILE *real, *cookie;
+/* The line a thread is writing. */
+typedef struct {
     int state;              /* what the current line is */
     char line[1024];        /* the htslib line so far (cut at its end) */
     size_t len;
+} partial_t;
+
+static _Thread_local partial_t cur;   /* zero: AT_START */
+
+static struct {
+    pthread_mutex_t lock;
+    FILE *real, *cookie;
     long errors, warnings;  /* htslib lines of each kind seen */
     int cap, dropped_said;
     char pending[1100];     /* first htslib error not yet told, "func: message" */
-} hl = { PTHREAD_MUTEX_INITIALIZER, NULL, NULL, AT_START, "", 0, 0, 0, 0, 0, "" };
+} hl = { PTHREAD_MUTEX_INITIALIZER, NULL, NULL, 0, 0, 0, 0, "" };
 
 static void put(const char *s, size_t n)
 {
@@ -44,13 +52,13 @@ static void put(const char *s, size_t n)
     }
 }
 
-/* One complete htslib line "[X::func] message" in hl.line.  An error is
+/* One complete htslib line "[X::func] message" in s, with hl.lock held.  An error is
  * held back and becomes the reason in gbcms's own one-line error (an
  * error from htslib is always followed by one from gbcms); warnings are
  * printed at once, capped. */
-static void emit(void)
+static void emit(char *s)
 {
-    char *s = hl.line, out[1200];
+    char out[1200];
     if (s[1] == 'E') {
         char *f = s + 4, *e = strchr(f, ']');
         if (!hl.pending[0] && e) {
@@ -81,22 +89,23 @@ static void emit(void)
 static ssize_t cookie_write(void *unused, const char *buf, size_t n)
 {
     (void)unused;
+    partial_t *c = &cur;
     pthread_mutex_lock(&hl.lock);
     for (size_t i = 0; i < n;) {
-        if (hl.state == AT_START)   /* hts_log writes "[X::func] " in one piece */
-            hl.state = n - i >= 4 && buf[i] == '[' && buf[i + 2] == ':' && buf[i + 3] == ':' ? HTSLIB : OURS;
+        if (c->state == AT_START)   /* hts_log writes "[X::func] " in one piece */
+            c->state = n - i >= 4 && buf[i] == '[' && buf[i + 2] == ':' && buf[i + 3] == ':' ? HTSLIB : OURS;
         const char *nl = memchr(buf + i, '\n', n - i);
         size_t k = nl ? (size_t)(nl - (buf + i)) : n - i;
-        if (hl.state == OURS) {
+        if (c->state == OURS) {
             put(buf + i, k + (nl != NULL));
         } else {
-            size_t room = sizeof hl.line - 1 - hl.len;
-            memcpy(hl.line + hl.len, buf + i, k < room ? k : room);
-            hl.len += k < room ? k : room;
-            hl.line[hl.len] = 0;
-            if (nl) emit();
+            size_t room = sizeof c->line - 1 - c->len;
+            memcpy(c->line + c->len, buf + i, k < room ? k : room);
+            c->len += k < room ? k : room;
+            c->line[c->len] = 0;
+            if (nl) emit(c->line);
         }
-        if (nl) { hl.state = AT_START; hl.len = 0; }
+        if (nl) { c->state = AT_START; c->len = 0; }
         i += k + (nl != NULL);
     }
     pthread_mutex_unlock(&hl.lock);
@@ -115,8 +124,8 @@ void gbcms_htslog_start(int quiet, int cap)
     fflush(stderr);
     hl.real = stderr;
     hl.cookie = c;
-    hl.state = AT_START;
-    hl.len = 0;
+    cur.state = AT_START;
+    cur.len = 0;
     hl.errors = hl.warnings = 0;
     hl.cap = cap;
     hl.dropped_said = 0;

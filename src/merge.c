@@ -35,6 +35,7 @@ typedef struct {
     int n_samples;
     int *parts;             /* indices into the part table, genomic order */
     int n_parts;
+    int64_t sites;          /* the sum of its parts' counted sites */
     int cur;                /* the part being read: parts[cur] */
     gbcms_part_t rd;
     int open;
@@ -66,6 +67,7 @@ typedef struct {
     int n_groups;
     gbcms_part_t **cur;     /* each group's part being read, for BCF pasting */
     gbcms_part_t ref;       /* the first part's header */
+    int partial;            /* --partial: the parts need not hold every site of the input */
     kstring_t header;       /* the merged header */
     kstring_t scratch;
     msink_t sink;
@@ -94,6 +96,8 @@ static void help(void)
 "  -O, --output-type v|z|b|u\n"
 "                           text, BGZF text, BCF, uncompressed BCF [from the\n"
 "                           name: .bcf BCF, .gz/.bgz BGZF, else text]\n"
+"      --partial            accept parts that hold only some of the input's sites\n"
+"                           (their regions left sites out) [every site, else refused]\n"
 "  -q, --quiet              print errors only\n"
 "  -h, --help               this help\n"
 "\n"
@@ -101,8 +105,9 @@ static void help(void)
 "and must not overlap.  Parts with other samples are pasted beside them, in the\n"
 "order they first appear here (the merged sample order), and must have the same\n"
 "sites.  Refused, with nothing written: parts of different gbcms versions or\n"
-"counting options, overlapping parts, a sample in two groups, and a site that\n"
-"some samples' parts lack.  BCF parts merge into BCF only.\n"
+"counting options, overlapping parts, a sample in two groups, a site that some\n"
+"samples' parts lack, and parts that together hold fewer sites than the input\n"
+"they were counted from (a region part missing).  BCF parts merge into BCF only.\n"
 "\n"
 "Exit status: 0 success, 1 parts refused or a read/write error, 2 usage error.\n");
 }
@@ -113,7 +118,8 @@ int gbcms_merge_parse(int argc, char **argv, gbcms_merge_opts_t *mo)
 {
     static const struct option opts[] = {
         { "output", required_argument, NULL, 'o' }, { "output-type", required_argument, NULL, 'O' },
-        { "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+        { "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' },
+        { "partial", no_argument, NULL, 'P' }, { NULL, 0, NULL, 0 } };
     int c;
     memset(mo, 0, sizeof *mo);
     kstring_t cl = { 0, 0, NULL };
@@ -138,6 +144,7 @@ int gbcms_merge_parse(int argc, char **argv, gbcms_merge_opts_t *mo)
             mo->type = optarg[0];
             break;
         case 'q': mo->quiet = 1; break;
+        case 'P': mo->partial = 1; break;
         case 'h': help(); return GBCMS_CLI_DONE;
         case ':':
             gbcms_log(GBCMS_LOG_ERROR, "option '%s' needs a value", argv[optind - 1]);
@@ -197,7 +204,8 @@ static int starts(const char *s, size_t n, const char *prefix)
  * column header up to their sample columns; -1 for all of it. */
 static long compared_len(const gbcms_part_t *p, const char *s, size_t n, int last)
 {
-    if (starts(s, n, "##gbcms_command=") || starts(s, n, "#gbcms_command=") || starts(s, n, "#gbcms_samples="))
+    if (starts(s, n, "##gbcms_command=") || starts(s, n, "#gbcms_command=") || starts(s, n, "#gbcms_samples=") ||
+        starts(s, n, "##gbcms_sites=") || starts(s, n, "#gbcms_sites="))
         return 0;
     int fixed = starts(s, n, "#CHROM\t") ? GBCMS_VCF_FIXED_COLS
               : last && p->fmt == GBCMS_MF_FILLOUT ? GBCMS_FILLOUT_FIXED_COLS : 0;
@@ -315,6 +323,13 @@ static int scan_part(merge_t *m, int i)
     int g = ret == 0 ? find_group(m, p) : -1;
     if (g < 0) ret = -1;
     if (ret == 0) ret = add_to_group(m, g, i);
+    if (ret == 0 && p->sites_input != m->ref.sites_input) {
+        gbcms_log(GBCMS_LOG_ERROR, "%s was counted from an input of %lld sites, %s from one of %lld: parts of one "
+                  "merge come from one input", in->path, (long long)p->sites_input, m->ref.path,
+                  (long long)m->ref.sites_input);
+        ret = -1;
+    }
+    if (ret == 0) m->groups[g].sites += p->sites_counted;
     in->group = g;
     int r = ret == 0 ? gbcms_part_next(p) : -1;
     if (r < 0) ret = -1;
@@ -404,6 +419,11 @@ static int build_header(merge_t *m)
                         : starts(s, n, "#gbcms_command=") ? "#gbcms_command=" : NULL;
         if (cmd) {
             ksprintf(h, "%s%s\n", cmd, m->command_line);
+            continue;
+        }
+        if (starts(s, n, "##gbcms_sites=") || starts(s, n, "#gbcms_sites=")) {   /* what one run would say */
+            ksprintf(h, "%sgbcms_sites=counted=%lld input=%lld\n", s[1] == '#' ? "##" : "#",
+                     (long long)m->groups[0].sites, (long long)r->sites_input);
             continue;
         }
         long keep = starts(s, n, "#gbcms_samples=") ? 15 : compared_len(r, s, n, last);
@@ -611,6 +631,39 @@ static int stream(merge_t *m)
     return ret;
 }
 
+/* Every sample group must hold the same number of sites, and together
+ * with the regions they were counted in, all the input's: else a region
+ * part is missing (from some groups, or from all of them). */
+static int check_site_totals(const merge_t *m)
+{
+    char a[200], b[200];
+    const group_t *g0 = &m->groups[0];
+    for (int g = 1; g < m->n_groups; g++) {
+        const group_t *gr = &m->groups[g];
+        if (gr->sites == g0->sites) continue;
+        const group_t *less = gr->sites < g0->sites ? gr : g0, *more = less == gr ? g0 : gr;
+        gbcms_log(GBCMS_LOG_ERROR, "the parts of sample%s %s hold %lld sites, those of sample%s %s hold %lld: a "
+                  "region part is missing", less->n_samples == 1 ? "" : "s", sample_list(less, a, sizeof a),
+                  (long long)less->sites, more->n_samples == 1 ? "" : "s", sample_list(more, b, sizeof b),
+                  (long long)more->sites);
+        return -1;
+    }
+    int64_t input = m->ref.sites_input;
+    if (g0->sites > input) {
+        gbcms_log(GBCMS_LOG_ERROR, "the parts of sample%s %s hold %lld sites, more than the input's %lld: parts "
+                  "that overlap", g0->n_samples == 1 ? "" : "s", sample_list(g0, a, sizeof a), (long long)g0->sites,
+                  (long long)input);
+        return -1;
+    }
+    if (g0->sites < input && !m->partial) {
+        gbcms_log(GBCMS_LOG_ERROR, "the parts hold %lld of the input's %lld sites: a region part is missing, or the "
+                  "parts' regions leave %lld sites out (--partial merges them anyway)", (long long)g0->sites,
+                  (long long)input, (long long)(input - g0->sites));
+        return -1;
+    }
+    return 0;
+}
+
 /* ---- the command ---- */
 
 static void merge_destroy(merge_t *m)
@@ -673,6 +726,7 @@ int gbcms_merge_run(const gbcms_merge_opts_t *mo)
     m.command_line = mo->command_line;
     m.paths = mo->parts;
     m.n_paths = mo->n_parts;
+    m.partial = mo->partial;
     int rc = GBCMS_EXIT_DATA;
     if (!(m.info = calloc((size_t)m.n_paths, sizeof *m.info))) { oom(); goto done; }
     for (int i = 0; i < m.n_paths; i++)
@@ -692,7 +746,9 @@ int gbcms_merge_run(const gbcms_merge_opts_t *mo)
     int r = open_output(&m, &of);
     if (r != 0) { rc = r == GBCMS_EXIT_USAGE ? r : GBCMS_EXIT_DATA; goto done; }
     if (build_header(&m) < 0 || sink_open(&m, of.fp) < 0 || sink_header(&m) < 0) goto done;
-    if (stream(&m) < 0) goto done;
+    /* the header was written with the counts; a shortfall that streaming
+     * did not already name (a shard missing everywhere) is caught here */
+    if (stream(&m) < 0 || check_site_totals(&m) < 0) goto done;
     if (sink_finish(&m.sink) < 0 || gbcms_outfile_commit(&of) < 0) goto done;
     rc = GBCMS_EXIT_OK;
 done:

@@ -27,6 +27,7 @@ typedef struct {
     const char *output;     /* -o; NULL: standard output */
     char type;              /* -O v|z|b|u, else from the output's name */
     int quiet;              /* -q */
+    int partial;            /* --partial: the parts may hold fewer sites than the input */
     char **parts;           /* borrowed from argv */
     int n_parts;
     char *command_line;     /* owned: for the merged output's header */

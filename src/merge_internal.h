@@ -24,6 +24,8 @@ typedef struct {
     kstring_t header;           /* the header lines, each ending in '\n'; for BCF as VCF text */
     char *version;              /* the "##source=" / "#gbcms " line, in header */
     char *options;              /* the "#gbcms_options=" line's value, in header */
+    int64_t sites_counted;      /* the "#gbcms_sites=" line: sites in this part, */
+    int64_t sites_input;        /* and in the input it was counted from */
     char **samples;             /* owned, output order */
     int n_samples;
     char **contigs;             /* owned, in header order (the first BAM's) */

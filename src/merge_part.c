@@ -106,6 +106,18 @@ static int parse_meta(gbcms_part_t *p, int vcf)
         free(tmp.s);
         return -1;
     }
+    const char *sites = header_line(&tmp, vcf ? "##gbcms_sites=" : "#gbcms_sites=");
+    char tail = 0;
+    long long counted = -1, input = -1;
+    if (!sites || sscanf(sites + (vcf ? 14 : 13), "counted=%lld input=%lld%c", &counted, &input, &tail) != 2 ||
+        counted < 0 || input < counted) {
+        gbcms_log(GBCMS_LOG_ERROR, "%s: %s %s line (how many of the input's sites it holds)", p->path,
+                  sites ? "a bad" : "no", vcf ? "##gbcms_sites" : "#gbcms_sites");
+        free(tmp.s);
+        return -1;
+    }
+    p->sites_counted = counted;
+    p->sites_input = input;
     p->version = strdup(ver);
     p->options = strdup(opt + (vcf ? 16 : 15));
     if (!p->version || !p->options) ret = oom();

@@ -198,6 +198,12 @@ int gbcms_vcf_header(gbcms_writer_t *w)
                     : gbcms_oom("the VCF header");
         free(canon);
     }
+    if (ret == 0) {   /* the sites this output holds, of the input's: gbcms merge sums them */
+        ks->l = 0;
+        kputs("##gbcms_sites=", ks);
+        gbcms_put_sites(ks, w->vs);
+        ret = append(h, ks->s);
+    }
     if (ret == 0) ret = carry_input_lines(w, h, ctg);
     if (ret == 0) ret = add_contigs(w, h, ctg);
     if (ret == 0 && bcf_hdr_sync(h) < 0) ret = gbcms_oom("the VCF header");

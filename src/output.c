@@ -59,6 +59,11 @@ void gbcms_put_version(kstring_t *ks)
              GBCMS_GIT_DESCRIBE, hts_version());
 }
 
+void gbcms_put_sites(kstring_t *ks, const gbcms_variants_t *vs)
+{
+    ksprintf(ks, "counted=%zu input=%zu", vs->n, vs->n + vs->n_outside);
+}
+
 int gbcms_put_text_provenance(kstring_t *ks, const gbcms_writer_t *w)
 {
     char *canon = gbcms_opts_canonical(w->o);
@@ -67,7 +72,9 @@ int gbcms_put_text_provenance(kstring_t *ks, const gbcms_writer_t *w)
     gbcms_put_version(ks);
     kputs("\n#gbcms_command=", ks);
     gbcms_put_command(ks, w);
-    ksprintf(ks, "\n#gbcms_options=%s\n#gbcms_contigs=", canon);
+    ksprintf(ks, "\n#gbcms_options=%s\n#gbcms_sites=", canon);
+    gbcms_put_sites(ks, w->vs);
+    kputs("\n#gbcms_contigs=", ks);
     free(canon);
     sam_hdr_t *h = (sam_hdr_t *)w->vs->hdr;
     for (int t = 0; t < sam_hdr_nref(h); t++) {

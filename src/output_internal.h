@@ -25,11 +25,17 @@ void gbcms_put_command(kstring_t *ks, const gbcms_writer_t *w);
 /* "gbcms VERSION (htslib VERSION)", the version as --version names it. */
 void gbcms_put_version(kstring_t *ks);
 
+/* "counted=N input=M": the sites of this output (N) and of the whole input
+ * (M; more than N when regions left some out), for gbcms merge to see a
+ * region part that is missing. */
+void gbcms_put_sites(kstring_t *ks, const gbcms_variants_t *vs);
+
 /* The provenance lines of the text formats (fillout, MAF, TSV), which
  * gbcms merge reads back:
  *   #gbcms VERSION (htslib VERSION)
  *   #gbcms_command=the command line
  *   #gbcms_options=gbcms_opts_canonical()
+ *   #gbcms_sites=gbcms_put_sites()
  *   #gbcms_contigs=the first BAM's contigs, comma-separated, in its order
  *   #gbcms_samples=the samples, tab-separated, in output order
  * 0, or -1 when out of memory (logged). */

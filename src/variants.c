@@ -140,6 +140,7 @@ int gbcms_variants_add(gbcms_variants_t *vs, const faidx_t *fai, const gbcms_src
     if (!in) {
         free(uref);
         free(ualt);
+        vs->n_outside++;
         return 0;
     }
     int32_t tid = sam_hdr_name2tid((sam_hdr_t *)vs->hdr, chrom);

@@ -9,8 +9,10 @@
 #     has duplicate records, a multi-allelic record, unsorted rows and an
 #     empty shard.
 #  3. merge refuses other versions, options and formats, overlapping parts,
-#     a sample in two groups, a site missing from some samples' parts and a
-#     damaged part, leaving nothing at the output path.
+#     a sample in two groups, a site missing from some samples' parts, a
+#     shard missing from every group (by the parts' site counts) and a
+#     damaged part, leaving nothing at the output path; --partial merges
+#     shards that leave sites out into one run over their regions.
 # Usage: check_merge.sh GBCMS SRC WORK
 set -u
 GBCMS=$1; SIM=$2/test-data/sim
@@ -72,8 +74,12 @@ fi
 for fmt in vcf tsv; do
     if count --bam "$SIM/tumor.bam" --vcf "$SIM/variants.vcf" --format $fmt -r chr1:5400-5500 -o "$WORK/e.$fmt" &&
        count --bam "$SIM/tumor.bam" --vcf "$SIM/variants.vcf" --format $fmt -o "$WORK/f.$fmt"; then
-        if cmp -s <(body "$WORK/e.$fmt") <(body "$WORK/f.$fmt" | grep -e '^#' -e '^Sample'); then ok
-        else failed "empty region, $fmt: not the header alone"; fi
+        # the header alone, whose sites line says it holds none of the input's 15
+        if cmp -s <(body "$WORK/e.$fmt" | grep -v 'gbcms_sites=') \
+                  <(body "$WORK/f.$fmt" | grep -e '^#' -e '^Sample' | grep -v 'gbcms_sites=') &&
+           body "$WORK/e.$fmt" | grep -qx '##*gbcms_sites=counted=0 input=15' &&
+           body "$WORK/f.$fmt" | grep -qx '##*gbcms_sites=counted=15 input=15'; then ok
+        else failed "empty region, $fmt: not the header alone, or the sites lines are wrong"; fi
     fi
 done
 # refused: usage errors (2) for -r, data errors (1) for -R files
@@ -156,6 +162,8 @@ mk t2.vcf --bam "$SIM/tumor.bam" -r chr2 --format vcf
 sed 's/^#gbcms [^ ]*/#gbcms 0.0.1/' "$WORK/t2.tsv" > "$WORK/t2ver.tsv"
 sed '$d' "$WORK/tn2.tsv" > "$WORK/cut.tsv"
 sed '/^#gbcms_options/d' "$WORK/t2.tsv" > "$WORK/noprov.tsv"
+sed '/^#gbcms_sites/d' "$WORK/t2.tsv" > "$WORK/nosites.tsv"
+sed 's/^#gbcms_sites=counted=\([0-9]*\) input=15$/#gbcms_sites=counted=\1 input=16/' "$WORK/t2.tsv" > "$WORK/t2other.tsv"
 cd "$WORK" || exit 1
 expect_fail 1 "t2maq.tsv was counted with other options than t1.tsv ('maq=20' there, 'maq=10' here)" merge t1.tsv t2maq.tsv
 expect_fail 1 "t2real.tsv was counted with other options than t1.tsv ('model=gbcms' there, 'model=realign' here)" merge t1.tsv t2real.tsv
@@ -166,9 +174,14 @@ expect_fail 1 "site chr2:501 of t2.tsv is not in the parts of sample 'normal' (t
 expect_fail 1 "site chr1:301 of t1.tsv is not in the parts of sample 'normal' (they go on with a later site)" merge t1.tsv t2.tsv n2.tsv
 expect_fail 1 "sample 'tumor' is in t1.tsv and in tn2.tsv, whose samples differ" merge t1.tsv n1.tsv tn2.tsv
 expect_fail 1 "t2.vcf is text VCF, t1.tsv is text TSV" merge t1.tsv t2.vcf
-expect_fail 1 "cut.tsv:13: the file ends inside the rows of a site" merge cut.tsv
+expect_fail 1 "cut.tsv:14: the file ends inside the rows of a site" merge cut.tsv
 expect_fail 1 "noprov.tsv: no gbcms provenance line" merge noprov.tsv
 expect_fail 1 "missing.tsv: cannot open the part" merge t1.tsv missing.tsv
+expect_fail 1 "nosites.tsv: no #gbcms_sites line" merge t1.tsv nosites.tsv
+expect_fail 1 "t2other.tsv was counted from an input of 16 sites, t1.tsv from one of 15" merge t1.tsv t2other.tsv
+# a shard missing from every sample group: nothing else can see it
+expect_fail 1 "the parts hold 11 of the input's 15 sites: a region part is missing" merge t1.tsv
+expect_fail 1 "the parts hold 11 of the input's 15 sites: a region part is missing" merge t1.tsv n1.tsv
 expect_fail 2 "the output is the same file as the input t1.tsv" merge t1.tsv t2.tsv -o t1.tsv
 expect_fail 2 "BCF output (-O b or u, or an output name ending in .bcf) needs VCF parts" merge t1.tsv -O b
 expect_fail 2 "no parts given" merge
@@ -180,6 +193,12 @@ rc=$?
 # region parts of one sample group, any order, give the run over both regions
 if "$GBCMS" merge t2.tsv t1.tsv -o both.tsv 2>"$WORK/err" && mk tboth.tsv --bam "$SIM/tumor.bam" &&
    cmp -s <(body both.tsv) <(body tboth.tsv); then ok; else failed "t2 + t1 != one run: $(head -c 300 "$WORK/err")"; fi
+
+# --partial: parts whose regions leave sites out, as one run over those regions
+if "$GBCMS" merge --partial n1.tsv t1.tsv -o part.tsv 2>"$WORK/err" &&
+   mk tn1.tsv --bam "$SIM/normal.bam" "$SIM/tumor.bam" -r chr1 &&
+   grep -qx '#gbcms_sites=counted=11 input=15' part.tsv && cmp -s <(body part.tsv) <(body tn1.tsv); then ok
+else failed "merge --partial n1 t1 != one run over chr1: $(head -c 300 "$WORK/err")"; fi
 
 echo "$pass passed, $fail failed"
 [[ $fail == 0 ]] && rm -rf "$WORK"

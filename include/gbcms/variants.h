@@ -64,6 +64,8 @@ typedef struct {
     int keep_vcf_fields;    /* keep each VCF record's QUAL/FILTER/INFO and the headers */
     kstring_t vcf_meta;     /* with keep_vcf_fields: the header lines of every input VCF */
     struct gbcms_regions_t *regions;  /* while loading, with --regions: sites outside are skipped */
+    size_t n_outside;       /* sites skipped as outside the regions: with n, the sites of the
+                             * input, which the output's sites line records for gbcms merge */
     struct gbcms_rprep_s **rprep;   /* --model realign: per variant, NULL for non-primary
                                      * ones; each one malloc'd (src/realign.h) */
 } gbcms_variants_t;
