@@ -90,6 +90,38 @@ static void store_free(store_t *st)
     free(st->vs.v);
 }
 
+/* A longer reference for the window's growth: 4,000 bases with no run of
+ * three, then a run of A written over [LONG_RUN_AT, LONG_RUN_AT + run). */
+#define LONG_LEN 4000
+#define LONG_RUN_AT 1000
+static char LONG_REF[LONG_LEN + 1];
+
+static void make_long_reference(int run)
+{
+    uint32_t x = 88172645u;
+    for (int i = 0; i < LONG_LEN; i++) {
+        x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+        char c = "CGT"[x % 3];   /* no A outside the run, and no run of 3 */
+        if (i >= 2 && c == LONG_REF[i - 1] && c == LONG_REF[i - 2]) c = c == 'C' ? 'G' : 'C';
+        LONG_REF[i] = c;
+    }
+    memset(LONG_REF + LONG_RUN_AT, 'A', (size_t)run);
+    LONG_REF[LONG_LEN] = 0;
+}
+
+static int fetch_long(void *ctx, int32_t tid, int64_t beg, int64_t end, char **seq, int64_t *len)
+{
+    (void)ctx; (void)tid;
+    if (beg < 0) beg = 0;
+    if (end >= LONG_LEN) end = LONG_LEN - 1;
+    *len = end >= beg ? end - beg + 1 : 0;
+    *seq = malloc((size_t)*len + 1);
+    if (!*seq) return -2;
+    memcpy(*seq, LONG_REF + beg, (size_t)*len);
+    (*seq)[*len] = 0;
+    return 0;
+}
+
 /* ---- reads ---- */
 
 static sam_hdr_t *hdr;
@@ -470,6 +502,50 @@ int main(void)
         expect_int("random reads: every kernel agrees, classes valid", bad, 0);
         if (n_slow < 100) { failed++; printf("FAIL random reads: only %d aligned\n", n_slow); } else passed++;
         store_free(&st);
+    }
+
+    /* The window grows from GBCMS_RA_WINDOW while the run reaches its edge:
+     * a deletion of one A, written at either end of a run of 100 or 1,500,
+     * gets the whole run as its region; in a run of 3,000 the region is cut
+     * 2,500 bases from the record, on the side the run goes on. */
+    {
+        static const int runs[3] = { 100, 1500, 3000 };
+        for (int k = 0; k < 3; k++) {
+            int run = runs[k];
+            make_long_reference(run);
+            char specs[2][64], anchor = LONG_REF[LONG_RUN_AT - 1];
+            snprintf(specs[0], sizeof specs[0], "%d %cA %c", LONG_RUN_AT, anchor, anchor);   /* left */
+            snprintf(specs[1], sizeof specs[1], "%d AA A", LONG_RUN_AT + run - 1);            /* right */
+            for (int f = 0; f < 2; f++) {
+                gbcms_variants_t vs;
+                memset(&vs, 0, sizeof vs);
+                gbcms_variant_t v;
+                memset(&v, 0, sizeof v);
+                char r[64], a[64];
+                int pos1;
+                sscanf(specs[f], "%d %63s %63s", &pos1, r, a);
+                v.pos = pos1 - 1;
+                v.ref = r;
+                v.alt = a;
+                v.ref_len = (int)strlen(r);
+                v.alt_len = (int)strlen(a);
+                gbcms_variant_classify(&v, 0);
+                vs.v = &v;
+                vs.n = 1;
+                if (gbcms_realign_prepare(&vs, fetch_long, NULL) < 0) { failed++; printf("FAIL long run prepare\n"); continue; }
+                const gbcms_rprep_t *p = vs.rprep[0];
+                /* the window is cut at 2,500 bases each side of the record */
+                long lo = run <= 1500 ? LONG_RUN_AT : f == 0 ? LONG_RUN_AT : (long)v.pos - GBCMS_RA_WINDOW_MAX;
+                long hi = run <= 1500 ? LONG_RUN_AT + run : f == 0 ? (long)v.pos + v.ref_len + GBCMS_RA_WINDOW_MAX
+                                                                  : LONG_RUN_AT + run;
+                snprintf(what, sizeof what, "run of %d A, %s deletion: event region start", run, f ? "right" : "left");
+                expect_int(what, p->e_lo, lo);
+                snprintf(what, sizeof what, "run of %d A, %s deletion: event region end", run, f ? "right" : "left");
+                expect_int(what, p->e_hi, hi);
+                free(vs.rprep[0]);
+                free(vs.rprep);
+            }
+        }
     }
 
     /* The decision rule itself. */
