@@ -199,13 +199,19 @@ static int starts(const char *s, size_t n, const char *prefix)
     return n >= k && memcmp(s, prefix, k) == 0;
 }
 
+/* The line that says how many sites a part holds (merge_part.c reads it). */
+static int sites_line(const char *s, size_t n)
+{
+    return starts(s, n, "##gbcms_sites=") || starts(s, n, "#gbcms_sites=");
+}
+
 /* How much of a header line must be alike in every part: nothing of the
  * command line and the samples line, the #CHROM line and the fillout
  * column header up to their sample columns; -1 for all of it. */
 static long compared_len(const gbcms_part_t *p, const char *s, size_t n, int last)
 {
     if (starts(s, n, "##gbcms_command=") || starts(s, n, "#gbcms_command=") || starts(s, n, "#gbcms_samples=") ||
-        starts(s, n, "##gbcms_sites=") || starts(s, n, "#gbcms_sites="))
+        sites_line(s, n))
         return 0;
     int fixed = starts(s, n, "#CHROM\t") ? GBCMS_VCF_FIXED_COLS
               : last && p->fmt == GBCMS_MF_FILLOUT ? GBCMS_FILLOUT_FIXED_COLS : 0;
@@ -421,7 +427,7 @@ static int build_header(merge_t *m)
             ksprintf(h, "%s%s\n", cmd, m->command_line);
             continue;
         }
-        if (starts(s, n, "##gbcms_sites=") || starts(s, n, "#gbcms_sites=")) {   /* what one run would say */
+        if (sites_line(s, n)) {   /* what one run would say */
             ksprintf(h, "%sgbcms_sites=counted=%lld input=%lld\n", s[1] == '#' ? "##" : "#",
                      (long long)m->groups[0].sites, (long long)r->sites_input);
             continue;

@@ -40,18 +40,7 @@ count() {
     "$GBCMS" count --fasta "$SIM/ref.fa" "$@" 2>"$WORK/err" && [[ -s $out ]] ||
         { echo "  count $*: exit $?: $(head -c 300 "$WORK/err")"; return 1; }
 }
-# body FILE: the decompressed content without the command-line header line;
-# for BCF, the header text (NULs dropped) then a hex dump of the records
-body() {
-    if [[ $1 == *.bcf ]]; then
-        local len
-        len=$(bgzip -dc "$1" | od -An -tu4 -j5 -N4 | tr -d ' ') || return 1
-        bgzip -dc "$1" | head -c $((9 + len)) | tail -c +10 | tr -d '\0' | grep -v '^##gbcms_command='
-        bgzip -dc "$1" | tail -c +$((10 + len)) | od -An -tx1 -v
-    else
-        gzip -dcf "$1" | grep -v -e '^##gbcms_command=' -e '^#gbcms_command='
-    fi
-}
+. "$(dirname "$0")/output_body.sh"   # body FILE
 
 # ---- 1. regions
 rows() { grep -v '^#' "$1" | grep -v '^Sample' | cut -f1-3; }

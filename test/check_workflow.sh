@@ -16,17 +16,7 @@ pass=0; fail=0
 failed() { echo "FAIL $*"; fail=$((fail + 1)); }
 printf 'sample\tbam\ntumor\t%s\nnormal\t%s\nt2\t%s\n' "$SIM/tumor.bam" "$SIM/normal.bam" "$SIM/tumor.bam" > "$W/samples.tsv"
 BAMS=(--bam "tumor:$SIM/tumor.bam" "normal:$SIM/normal.bam" "t2:$SIM/tumor.bam")
-# body FILE: decompressed, without the command-line line; BCF: header text, then the records in hex
-body() {
-    if [[ $1 == *.bcf ]]; then
-        local len
-        len=$(bgzip -dc "$1" | od -An -tu4 -j5 -N4 | tr -d ' ') || return 1
-        bgzip -dc "$1" | head -c $((9 + len)) | tail -c +10 | tr -d '\0' | grep -v '^##gbcms_command='
-        bgzip -dc "$1" | tail -c +$((10 + len)) | od -An -tx1 -v
-    else
-        gzip -dcf "$1" | grep -v -e '^##gbcms_command=' -e '^#gbcms_command='
-    fi
-}
+. "$(dirname "$0")/output_body.sh"   # body FILE
 # smk OUT SITES OPTIONS [snakemake args...]: the workflow into $W/OUT
 smk() {
     local out=$1 sites=$2 opts=$3; shift 3
