@@ -46,15 +46,7 @@ else
     SIM=$here/../test-data/sim
     SRC=("$SIM/tumor.bam" "$SIM/normal.bam")
     REF=$SIM/ref.fa
-    {
-        printf '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n'
-        for ctg in chr1 chr2; do
-            samtools faidx "$SIM/ref.fa" "$ctg" | grep -v '^>' | tr -d '\n' |
-                awk -v c=$ctg '{ n = split("ACGT", b, ""); for (p = 3; p <= length($0); p += 4) {
-                    r = toupper(substr($0, p, 1)); a = "A"; for (k = 1; k <= 4; k++) if (b[k] == r) a = b[k % 4 + 1]
-                    printf "%s\t%d\t.\t%s\t%s\t.\t.\t.\n", c, p, r, a } }'
-        done | awk 'NR <= 2000'
-    } > "$W/sites.vcf"
+    bash "$here/sim_sites.sh" "$SIM" 3 4 2000 > "$W/sites.vcf"
     from="test-data/sim"
     BAMDIR=$W/bams
 fi

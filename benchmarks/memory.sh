@@ -21,15 +21,7 @@ for i in $(seq 1 300); do
     ln -sf "$src.bai" "$OUT/bams/s$i.bam.bai"
 done
 # 3,000 sites: every 3rd base, ALT the next base of ACGT after REF
-{
-    printf '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n'
-    for ctg in chr1 chr2; do
-        samtools faidx "$SIM/ref.fa" "$ctg" | grep -v '^>' | tr -d '\n' |
-            awk -v c=$ctg '{ n = split("ACGT", b, ""); for (p = 2; p <= length($0); p += 3) {
-                r = toupper(substr($0, p, 1)); a = "A"; for (k = 1; k <= 4; k++) if (b[k] == r) a = b[k % 4 + 1]
-                printf "%s\t%d\t.\t%s\t%s\t.\t.\t.\n", c, p, r, a } }'
-    done
-} > "$OUT/sites.vcf"
+bash "$here/sim_sites.sh" "$SIM" 2 3 > "$OUT/sites.vcf"
 run() {  # N THREADS [extra args]: prints "rss_mb wall_s"
     local n=$1 t=$2; shift 2
     local args=()
